@@ -1,0 +1,1 @@
+export { createRedisClient, type Redis, type RedisOptions } from './redis-client.ts';

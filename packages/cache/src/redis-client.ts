@@ -1,0 +1,40 @@
+import type { Logger } from '@skico/log';
+import { Redis } from 'ioredis';
+
+export type { Redis };
+
+export interface RedisOptions {
+  url: string;
+  /** Prefix of every key of this process, such as `liftride:` or a test run's namespace. */
+  keyPrefix?: string;
+  /** A command that gets no answer within this fails instead of waiting; ioredis waits forever by default. */
+  commandTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  log: Logger;
+}
+
+/**
+ * An ioredis client that fails fast while Redis is away: bounded connect and command times, no offline
+ * queue, one retry per command, and reconnection with capped backoff in the background.
+ */
+export function createRedisClient(options: RedisOptions): Redis {
+  const redis = new Redis(options.url, {
+    keyPrefix: options.keyPrefix,
+    connectTimeout: options.connectTimeoutMs ?? 1_000,
+    commandTimeout: options.commandTimeoutMs ?? 500,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    retryStrategy: (attempt) => Math.min(2_000, 50 * 2 ** attempt),
+    lazyConnect: false,
+  });
+  let down = false;
+  redis.on('error', (err) => {
+    if (!down) options.log.warn({ err: err.message }, 'redis unavailable');
+    down = true;
+  });
+  redis.on('ready', () => {
+    if (down) options.log.info('redis available again');
+    down = false;
+  });
+  return redis;
+}

@@ -1,0 +1,74 @@
+import { AppError } from '@skico/errors';
+import type { Logger } from '@skico/log';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { pinoHttp } from 'pino-http';
+import { type HealthChecks, healthRouter } from './health.ts';
+import { normalizeError, toProblem } from './problem.ts';
+import { REQUEST_ID_HEADER, requestIdOf } from './request-id.ts';
+
+export interface HttpAppOptions {
+  log: Logger;
+  /** Checks behind /health/ready: each resolves when its dependency can serve. */
+  readiness?: HealthChecks;
+  /** Whether the process is shutting down; readiness then fails so that traffic drains away. */
+  isDraining?: () => boolean;
+  /** Largest body accepted, in bytes. */
+  bodyLimitBytes?: number;
+  /** Keep bodies as raw bytes instead of parsing JSON (the gateway forwards them untouched). */
+  rawBody?: boolean;
+  /** Mounts the service's routers; called after the common middleware and before the error handlers. */
+  mount: (app: Express) => void;
+}
+
+/** The express app every Skico process serves: request id, logging, health, JSON, problem+json errors. */
+export function createHttpApp(options: HttpAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'extended');
+
+  app.use(
+    pinoHttp({
+      logger: options.log,
+      genReqId: (req, res) => {
+        const id = requestIdOf(req);
+        res.setHeader(REQUEST_ID_HEADER, id);
+        return id;
+      },
+      customAttributeKeys: { reqId: 'requestId' },
+      // Health probes every few seconds would drown the useful lines.
+      autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+      serializers: {
+        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(healthRouter(options.readiness ?? {}, options.isDraining ?? (() => false)));
+  const limit = options.bodyLimitBytes ?? 16 * 1024;
+  app.use(options.rawBody ? express.raw({ type: () => true, limit }) : express.json({ limit, strict: false }));
+
+  options.mount(app);
+
+  app.use((req: Request) => {
+    throw new AppError('not-found', 'ROUTE_NOT_FOUND', `No route for ${req.method} ${req.path}.`);
+  });
+  app.use(errorHandler(options.log));
+  return app;
+}
+
+/** Writes every error as problem+json; logs 5xx with their cause, which never reaches the client. */
+export function errorHandler(log: Logger) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const error = normalizeError(err);
+    const problem = toProblem(error, String(req.id ?? ''));
+    if (problem.status >= 500) (req.log ?? log).error({ err, code: error.code }, 'request failed');
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+    res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  };
+}

@@ -1,0 +1,52 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+
+export interface ServerTimeouts {
+  /** Time allowed to receive the request headers; cuts slowloris clients. */
+  headersTimeoutMs: number;
+  /** Time allowed to receive the whole request. */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection is kept open. */
+  keepAliveTimeoutMs: number;
+}
+
+export const defaultServerTimeouts: ServerTimeouts = {
+  headersTimeoutMs: 5_000,
+  requestTimeoutMs: 10_000,
+  // Above the clients' idle timeout (undici: 4 s) so that the client, not the server, closes idle sockets.
+  keepAliveTimeoutMs: 65_000,
+};
+
+export interface RunningServer {
+  server: Server;
+  port: number;
+  /** Stops accepting, lets in-flight requests finish within the grace period, then cuts what is left. */
+  close: (graceMs: number) => Promise<void>;
+}
+
+/** Listens with explicit timeouts instead of node's defaults. */
+export async function listen(
+  app: Express,
+  options: { port: number; host?: string; timeouts?: Partial<ServerTimeouts> },
+): Promise<RunningServer> {
+  const t = { ...defaultServerTimeouts, ...options.timeouts };
+  const server = createServer({ headersTimeout: t.headersTimeoutMs, requestTimeout: t.requestTimeoutMs }, app);
+  server.keepAliveTimeout = t.keepAliveTimeoutMs;
+  server.maxHeadersCount = 100;
+  server.listen(options.port, options.host ?? '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as AddressInfo).port;
+
+  const close = async (graceMs: number) => {
+    if (!server.listening) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    timer.unref();
+    await closed;
+    clearTimeout(timer);
+  };
+  return { server, port, close };
+}

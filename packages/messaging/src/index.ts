@@ -1,0 +1,1 @@
+export { type ChannelModel, connectAmqp } from './connection.ts';

@@ -1,0 +1,52 @@
+import type { Logger } from '@skico/log';
+import pg from 'pg';
+
+export type Pool = pg.Pool;
+export type PoolClient = pg.PoolClient;
+
+export interface PoolOptions {
+  url: string;
+  /** Shown in pg_stat_activity. */
+  applicationName: string;
+  max?: number;
+  /** Waiting for a free connection or a new one; pg waits forever by default. */
+  connectTimeoutMs?: number;
+  /** Server-side limit per statement. */
+  statementTimeoutMs?: number;
+  /** Client-side limit per query, for when the server itself does not answer. */
+  queryTimeoutMs?: number;
+  log: Logger;
+}
+
+/** A pg pool with every wait bounded; idle-client errors are logged instead of crashing the process. */
+export function createPool(options: PoolOptions): Pool {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    application_name: options.applicationName,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 2_000,
+    statement_timeout: options.statementTimeoutMs ?? 5_000,
+    query_timeout: options.queryTimeoutMs ?? 6_000,
+    idle_in_transaction_session_timeout: 10_000,
+    idleTimeoutMillis: 30_000,
+    keepAlive: true,
+  });
+  pool.on('error', (err) => options.log.warn({ err }, 'idle postgres connection failed'));
+  return pool;
+}
+
+/** Runs `work` in one transaction: commit when it resolves, rollback when it throws. */
+export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}

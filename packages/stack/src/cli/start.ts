@@ -1,0 +1,32 @@
+import { ensureInfrastructure } from '../infra-check.ts';
+import { createLineFormatter } from '../log-format.ts';
+import { startStack } from '../start-stack.ts';
+
+// `npm start`: the whole system as local processes under a supervisor, until Ctrl-C or SIGTERM.
+const format = createLineFormatter({ colour: Boolean(process.stdout.isTTY) });
+const say = (line: string) => console.log(format('stack', line));
+const startedAt = Date.now();
+
+try {
+  await ensureInfrastructure(say);
+  say('preparing the database (roles, schemas, migrations, seed data) …');
+  const stack = await startStack({ onLine: (name, line) => console.log(format(name, line)) });
+  say(`ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+  say(`API:  ${stack.gatewayUrl}   (try: curl ${stack.gatewayUrl}/resorts)`);
+  say(`Docs: ${stack.gatewayUrl}/docs`);
+  say('Ctrl-C stops everything.');
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${signal}: stopping every process …`);
+    await stack.stop();
+    say('stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+} catch (err) {
+  console.error(format('stack', (err as Error).message));
+  process.exit(1);
+}

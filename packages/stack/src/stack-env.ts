@@ -1,0 +1,65 @@
+import { type ProcessSpec, processes, type ServiceSchema, serviceSchemas } from './processes.ts';
+
+export interface StackSettings {
+  /** Postgres host and port, as host:port. */
+  postgres: string;
+  database: string;
+  redisUrl: string;
+  amqpUrl: string;
+  /** Prefix of every Redis key and RabbitMQ name, so that test runs do not meet. */
+  namespace: string;
+  ports: Record<string, number>;
+  host: string;
+  logLevel: string;
+  /** Extra variables for every process, such as tuning knobs of a test. */
+  extra?: Record<string, string>;
+}
+
+export const defaultSettings: StackSettings = {
+  postgres: '127.0.0.1:5432',
+  database: 'skico',
+  redisUrl: 'redis://127.0.0.1:6379',
+  amqpUrl: 'amqp://guest:guest@127.0.0.1:5672',
+  namespace: '',
+  ports: Object.fromEntries(processes.map((p) => [p.name, p.defaultPort])),
+  host: '127.0.0.1',
+  logLevel: 'info',
+};
+
+export function databaseUrl(settings: Pick<StackSettings, 'postgres' | 'database'>, schema: ServiceSchema): string {
+  return `postgres://${schema.role}:${schema.password}@${settings.postgres}/${settings.database}`;
+}
+
+function schemaOf(service: string): ServiceSchema {
+  const schema = serviceSchemas.find((s) => s.service === service);
+  if (!schema) throw new Error(`no schema for service ${service}`);
+  return schema;
+}
+
+/** The environment of one process of the stack: the same variable names the compose file sets. */
+export function processEnv(spec: ProcessSpec, settings: StackSettings): Record<string, string> {
+  const url = (name: string) => `http://${settings.host}:${settings.ports[name]}`;
+  const env: Record<string, string> = {
+    HOST: settings.host,
+    LOG_LEVEL: settings.logLevel,
+    [spec.portVar]: String(settings.ports[spec.name]),
+    ...settings.extra,
+  };
+  const service = spec.name === 'lift-ride-worker' ? 'lift-ride' : spec.name;
+  if (service !== 'gateway') env.DATABASE_URL = databaseUrl(settings, schemaOf(service));
+  if (service === 'lift-ride') {
+    env.REDIS_URL = settings.redisUrl;
+    env.AMQP_URL = settings.amqpUrl;
+    env.NAMESPACE = settings.namespace;
+    env.RESORT_URL = url('resort');
+  }
+  if (service === 'skier') env.LIFT_RIDE_URL = url('lift-ride');
+  if (service === 'gateway') {
+    env.REDIS_URL = settings.redisUrl;
+    env.NAMESPACE = settings.namespace;
+    env.RESORT_URL = url('resort');
+    env.SKIER_URL = url('skier');
+    env.LIFT_RIDE_URL = url('lift-ride');
+  }
+  return env;
+}

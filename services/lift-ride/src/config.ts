@@ -1,0 +1,20 @@
+import { port, positiveInt, processFields, url } from '@skico/config';
+import { z } from 'zod';
+
+export const liftRideConfigSchema = z.object({
+  ...processFields(),
+  LIFT_RIDE_PORT: port(8083, 'Port of the lift-ride API.'),
+  LIFT_RIDE_WORKER_PORT: port(8084, 'Port of the lift-ride worker (health and metrics only).'),
+  DATABASE_URL: url(
+    'postgres://liftride_svc:liftride-dev-password@127.0.0.1:5432/skico',
+    ['postgres', 'postgresql'],
+    'Postgres URL of the lift-ride service role (owns schema lift_ride).',
+  ),
+  REDIS_URL: url('redis://127.0.0.1:6379', ['redis', 'rediss'], 'Redis URL (read cache, metadata cache).'),
+  AMQP_URL: url('amqp://guest:guest@127.0.0.1:5672', ['amqp', 'amqps'], 'RabbitMQ URL (the lift-ride queue).'),
+  RESORT_URL: url('http://127.0.0.1:8081', ['http', 'https'], 'Base URL of the resort service (lift metadata).'),
+  NAMESPACE: z.string().regex(/^[a-z0-9-]*$/).default('').describe('Prefix of Redis keys and RabbitMQ names, so that test runs do not meet.'),
+  PG_POOL_MAX: positiveInt(10, 'Largest number of Postgres connections of this process.'),
+});
+
+export type LiftRideConfig = z.infer<typeof liftRideConfigSchema>;

@@ -1,2 +1,2 @@
 export { flag, logLevel, nodeEnv, port, positiveInt, processFields, url } from './fields.ts';
-export { type ConfigRow, ConfigError, describeConfig, isConfigError, loadConfig } from './load-config.ts';
+export { ConfigError, type ConfigRow, describeConfig, isConfigError, loadConfig } from './load-config.ts';

@@ -10,7 +10,11 @@ export class DependencyUnavailable extends AppError {
   readonly dependency: string;
   readonly reason: UnavailableReason;
 
-  constructor(dependency: string, reason: UnavailableReason, options: { cause?: unknown; retryAfterSeconds?: number } = {}) {
+  constructor(
+    dependency: string,
+    reason: UnavailableReason,
+    options: { cause?: unknown; retryAfterSeconds?: number } = {},
+  ) {
     super('unavailable', 'DEPENDENCY_UNAVAILABLE', `A service this request needs is unavailable; retry later.`, {
       cause: options.cause,
       retryAfterSeconds: options.retryAfterSeconds ?? 1,

@@ -35,7 +35,8 @@ export function createHttpApp(options: HttpAppOptions): Express {
         res.setHeader(REQUEST_ID_HEADER, id);
         return id;
       },
-      customAttributeKeys: { reqId: 'requestId' },
+      // Every line logged through req.log carries the request id.
+      customProps: (req) => ({ requestId: req.id }),
       // Health probes every few seconds would drown the useful lines.
       autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),

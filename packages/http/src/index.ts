@@ -3,7 +3,13 @@ export { type HealthChecks, healthRouter } from './health.ts';
 export { createLifecycle, handleProcessSignals, type Lifecycle } from './lifecycle.ts';
 export { normalizeError, type Problem, statusOf, toProblem } from './problem.ts';
 export { REQUEST_ID_HEADER, requestIdOf } from './request-id.ts';
-export { defaultServerTimeouts, listen, type RunningServer, type ServerTimeouts } from './server.ts';
-export { createUpstream, type Upstream, type UpstreamOptions, type UpstreamRequest, type UpstreamResponse } from './upstream.ts';
-export { parseRequest, type RequestPart } from './validate.ts';
 export { type ProcessContext, runProcess } from './run-process.ts';
+export { defaultServerTimeouts, listen, type RunningServer, type ServerTimeouts } from './server.ts';
+export {
+  createUpstream,
+  type Upstream,
+  type UpstreamOptions,
+  type UpstreamRequest,
+  type UpstreamResponse,
+} from './upstream.ts';
+export { parseRequest, type RequestPart } from './validate.ts';

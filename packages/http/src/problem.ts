@@ -51,7 +51,8 @@ export interface Problem {
 export function normalizeError(err: unknown): AppError {
   if (isAppError(err)) return err;
   const e = err as { type?: string; status?: number; expose?: boolean } | undefined;
-  if (e?.type === 'entity.too.large') return new AppError('too-large', 'BODY_TOO_LARGE', 'The request body is too large.');
+  if (e?.type === 'entity.too.large')
+    return new AppError('too-large', 'BODY_TOO_LARGE', 'The request body is too large.');
   if (e?.type === 'entity.parse.failed')
     return new AppError('invalid', 'MALFORMED_JSON', 'The request body is not valid JSON.');
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')

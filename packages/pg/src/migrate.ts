@@ -22,7 +22,12 @@ export async function readMigrations(dir: string): Promise<Migration[]> {
     const sql = await readFile(join(dir, file), 'utf8');
     const version = Number(match[1]);
     if (migrations.some((m) => m.version === version)) throw new Error(`migration version ${version} is used twice`);
-    migrations.push({ version, name: match[2] as string, sql, checksum: createHash('sha256').update(sql).digest('hex') });
+    migrations.push({
+      version,
+      name: match[2] as string,
+      sql,
+      checksum: createHash('sha256').update(sql).digest('hex'),
+    });
   }
   return migrations;
 }
@@ -43,24 +48,33 @@ export async function migrate(options: { url: string; schema: string; dir: strin
     await client.query(
       `CREATE TABLE IF NOT EXISTS ${table} (version int PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
     );
-    const { rows } = await client.query<{ version: number; checksum: string }>(`SELECT version, checksum FROM ${table}`);
+    const { rows } = await client.query<{ version: number; checksum: string }>(
+      `SELECT version, checksum FROM ${table}`,
+    );
     const done = new Map(rows.map((r) => [r.version, r.checksum]));
     for (const m of migrations) {
       const checksum = done.get(m.version);
       if (checksum !== undefined) {
-        if (checksum !== m.checksum) throw new Error(`migration ${options.schema}/${m.version}_${m.name} changed after it was applied`);
+        if (checksum !== m.checksum)
+          throw new Error(`migration ${options.schema}/${m.version}_${m.name} changed after it was applied`);
         continue;
       }
       await client.query('BEGIN');
       try {
         await client.query(`SET LOCAL search_path TO ${client.escapeIdentifier(options.schema)}`);
         await client.query(m.sql);
-        await client.query(`INSERT INTO ${table} (version, name, checksum) VALUES ($1, $2, $3)`, [m.version, m.name, m.checksum]);
+        await client.query(`INSERT INTO ${table} (version, name, checksum) VALUES ($1, $2, $3)`, [
+          m.version,
+          m.name,
+          m.checksum,
+        ]);
         await client.query('COMMIT');
         applied.push(m.version);
       } catch (err) {
         await client.query('ROLLBACK');
-        throw new Error(`migration ${options.schema}/${m.version}_${m.name} failed: ${(err as Error).message}`, { cause: err });
+        throw new Error(`migration ${options.schema}/${m.version}_${m.name} failed: ${(err as Error).message}`, {
+          cause: err,
+        });
       }
     }
   } finally {

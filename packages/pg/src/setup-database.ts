@@ -46,7 +46,9 @@ export async function setupDatabase(adminUrl: string, services: ServiceDatabase[
       const role = admin.escapeIdentifier(user);
       const exists = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [user]);
       const verb = exists.rowCount ? 'ALTER' : 'CREATE';
-      await admin.query(`${verb} ROLE ${role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD ${admin.escapeLiteral(password)}`);
+      await admin.query(
+        `${verb} ROLE ${role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD ${admin.escapeLiteral(password)}`,
+      );
     }
     for (const database of databases) {
       const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);

@@ -16,7 +16,11 @@ export async function prepareDatabase(
   );
   const applied: Record<string, number[]> = {};
   for (const s of serviceSchemas) {
-    applied[s.service] = await migrate({ url: databaseUrl(settings, s), schema: s.schema, dir: join(repoRoot, s.migrations) });
+    applied[s.service] = await migrate({
+      url: databaseUrl(settings, s),
+      schema: s.schema,
+      dir: join(repoRoot, s.migrations),
+    });
   }
   return applied;
 }

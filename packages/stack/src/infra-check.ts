@@ -11,9 +11,24 @@ export interface Dependency {
 }
 
 export const infraDependencies: Dependency[] = [
-  { name: 'postgres', host: '127.0.0.1', port: 5432, startHint: 'PostgreSQL 15+ on 127.0.0.1:5432 with a superuser "postgres" (e.g. `pg_ctlcluster 15 main start`)' },
-  { name: 'redis', host: '127.0.0.1', port: 6379, startHint: 'Redis 7 on 127.0.0.1:6379 (e.g. `redis-server --daemonize yes --bind 127.0.0.1`)' },
-  { name: 'rabbitmq', host: '127.0.0.1', port: 5672, startHint: 'RabbitMQ 3.13+ on 127.0.0.1:5672 with guest/guest (e.g. `rabbitmq-server -detached`)' },
+  {
+    name: 'postgres',
+    host: '127.0.0.1',
+    port: 5432,
+    startHint: 'PostgreSQL 15+ on 127.0.0.1:5432 with a superuser "postgres" (e.g. `pg_ctlcluster 15 main start`)',
+  },
+  {
+    name: 'redis',
+    host: '127.0.0.1',
+    port: 6379,
+    startHint: 'Redis 7 on 127.0.0.1:6379 (e.g. `redis-server --daemonize yes --bind 127.0.0.1`)',
+  },
+  {
+    name: 'rabbitmq',
+    host: '127.0.0.1',
+    port: 5672,
+    startHint: 'RabbitMQ 3.13+ on 127.0.0.1:5672 with guest/guest (e.g. `rabbitmq-server -detached`)',
+  },
 ];
 
 /** Whether something accepts TCP connections at host:port within the timeout. */

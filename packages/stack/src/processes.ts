@@ -30,7 +30,14 @@ export const processes: ProcessSpec[] = [
     defaultPort: 8084,
   },
   { name: 'skier', dir: 'services/skier', entry: 'src/main.ts', portVar: 'SKIER_PORT', defaultPort: 8082 },
-  { name: 'gateway', dir: 'services/gateway', entry: 'src/main.ts', portVar: 'GATEWAY_PORT', defaultPort: 8080, public: true },
+  {
+    name: 'gateway',
+    dir: 'services/gateway',
+    entry: 'src/main.ts',
+    portVar: 'GATEWAY_PORT',
+    defaultPort: 8080,
+    public: true,
+  },
 ];
 
 export interface ServiceSchema {
@@ -43,8 +50,20 @@ export interface ServiceSchema {
 
 /** One schema and one login role per service; the passwords are development defaults. */
 export const serviceSchemas: ServiceSchema[] = [
-  { service: 'resort', schema: 'resort', role: 'resort_svc', password: 'resort-dev-password', migrations: 'services/resort/migrations' },
-  { service: 'skier', schema: 'skier', role: 'skier_svc', password: 'skier-dev-password', migrations: 'services/skier/migrations' },
+  {
+    service: 'resort',
+    schema: 'resort',
+    role: 'resort_svc',
+    password: 'resort-dev-password',
+    migrations: 'services/resort/migrations',
+  },
+  {
+    service: 'skier',
+    schema: 'skier',
+    role: 'skier_svc',
+    password: 'skier-dev-password',
+    migrations: 'services/skier/migrations',
+  },
   {
     service: 'lift-ride',
     schema: 'lift_ride',

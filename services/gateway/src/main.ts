@@ -14,7 +14,12 @@ await runProcess({ service: 'gateway', configSchema: gatewayConfigSchema }, asyn
     'lift-ride': upstream('lift-ride', config.LIFT_RIDE_URL),
   };
 
-  const app = createApp({ log, upstreams, requestTimeoutMs: config.REQUEST_TIMEOUT_MS, isDraining: lifecycle.isShuttingDown });
+  const app = createApp({
+    log,
+    upstreams,
+    requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    isDraining: lifecycle.isShuttingDown,
+  });
   const server = await listen(app, { port: config.GATEWAY_PORT, host: config.HOST });
   lifecycle.onShutdown('http', () => server.close(config.SHUTDOWN_GRACE_MS));
   log.info({ port: server.port }, 'gateway listening');

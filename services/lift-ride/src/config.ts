@@ -13,7 +13,11 @@ export const liftRideConfigSchema = z.object({
   REDIS_URL: url('redis://127.0.0.1:6379', ['redis', 'rediss'], 'Redis URL (read cache, metadata cache).'),
   AMQP_URL: url('amqp://guest:guest@127.0.0.1:5672', ['amqp', 'amqps'], 'RabbitMQ URL (the lift-ride queue).'),
   RESORT_URL: url('http://127.0.0.1:8081', ['http', 'https'], 'Base URL of the resort service (lift metadata).'),
-  NAMESPACE: z.string().regex(/^[a-z0-9-]*$/).default('').describe('Prefix of Redis keys and RabbitMQ names, so that test runs do not meet.'),
+  NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9-]*$/)
+    .default('')
+    .describe('Prefix of Redis keys and RabbitMQ names, so that test runs do not meet.'),
   PG_POOL_MAX: positiveInt(10, 'Largest number of Postgres connections of this process.'),
 });
 

@@ -3,9 +3,23 @@ import { type Request, type Response, Router } from 'express';
 import { expressPath, type GatewayRoute, type UpstreamName } from './route-table.ts';
 
 // Request headers a service may act on; anything else stays at the gateway.
-const forwardedRequestHeaders = ['content-type', 'accept', 'authorization', 'idempotency-key', 'if-none-match', 'x-request-id'];
+const forwardedRequestHeaders = [
+  'content-type',
+  'accept',
+  'authorization',
+  'idempotency-key',
+  'if-none-match',
+  'x-request-id',
+];
 // Response headers a client may see; hop-by-hop and internal headers are dropped.
-const forwardedResponseHeaders = ['content-type', 'etag', 'cache-control', 'retry-after', 'location', 'idempotent-replayed'];
+const forwardedResponseHeaders = [
+  'content-type',
+  'etag',
+  'cache-control',
+  'retry-after',
+  'location',
+  'idempotent-replayed',
+];
 
 function pickHeaders(source: Record<string, string | string[] | undefined>, names: string[]): Record<string, string> {
   const picked: Record<string, string> = {};

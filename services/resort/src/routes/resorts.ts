@@ -4,7 +4,13 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { ResortRepository } from '../data/resort-repository.ts';
 
-const resortPath = z.object({ resortID: z.coerce.number().int().positive().max(2 ** 31 - 1) });
+const resortPath = z.object({
+  resortID: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 31 - 1),
+});
 
 export function resortsRouter(deps: { resorts: ResortRepository }): Router {
   const router = Router();

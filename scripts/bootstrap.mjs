@@ -66,6 +66,7 @@ const scripts = {
   'db-setup': 'packages/stack/src/cli/db-setup.ts',
   'lint-extra': 'packages/stack/src/cli/lint-extra.ts',
 };
+if (command === 'install') process.exit(0);
 const script = scripts[command];
 if (!script) {
   console.error(`[skico] unknown command "${command}"; known: ${Object.keys(scripts).join(', ')}`);

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { port, positiveInt, url } from './fields.ts';
+import { ConfigError, describeConfig, isConfigError, loadConfig } from './load-config.ts';
+
+const schema = z.object({
+  APP_PORT: port(8080, 'Port.'),
+  APP_URL: url('redis://127.0.0.1:6379', ['redis'], 'Redis.'),
+  APP_SIZE: positiveInt(5, 'Size.'),
+});
+
+describe('loadConfig', () => {
+  it('when nothing is set, then every default applies', () => {
+    expect(loadConfig(schema, {})).toEqual({ APP_PORT: 8080, APP_URL: 'redis://127.0.0.1:6379', APP_SIZE: 5 });
+  });
+
+  it('when a variable is empty, then it counts as unset', () => {
+    expect(loadConfig(schema, { APP_PORT: '' }).APP_PORT).toBe(8080);
+  });
+
+  it('when values are set, then they are coerced to their types', () => {
+    expect(loadConfig(schema, { APP_PORT: '9000', APP_SIZE: '7' })).toMatchObject({ APP_PORT: 9000, APP_SIZE: 7 });
+  });
+
+  it('when values are malformed, then the error names every bad variable', () => {
+    let caught: unknown;
+    try {
+      loadConfig(schema, { APP_PORT: 'eighty', APP_URL: 'http://x', APP_SIZE: '-1' });
+    } catch (e) {
+      caught = e;
+    }
+    expect(isConfigError(caught)).toBe(true);
+    const error = caught as ConfigError;
+    expect(error.issues.map((i) => i.variable).sort()).toEqual(['APP_PORT', 'APP_SIZE', 'APP_URL']);
+    expect(error.message).toContain('APP_URL: must be a URL with protocol redis');
+  });
+
+  it('when a port is out of range, then it is rejected', () => {
+    expect(() => loadConfig(schema, { APP_PORT: '70000' })).toThrow(ConfigError);
+  });
+
+  it('when the schema is described, then each row has its default and description', () => {
+    expect(describeConfig(schema)).toContainEqual({ variable: 'APP_PORT', default: '8080', description: 'Port.' });
+  });
+});

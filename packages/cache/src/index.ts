@@ -1,1 +1,2 @@
-export { createRedisClient, type Redis, type RedisOptions } from './redis-client.ts';
+export { type Cache, type CacheStats, createCache, jitter, type ReadOptions } from './cache-aside.ts';
+export { createRedisClient, type Redis, type RedisOptions, redisReady } from './redis-client.ts';

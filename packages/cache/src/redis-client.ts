@@ -38,3 +38,19 @@ export function createRedisClient(options: RedisOptions): Redis {
   });
   return redis;
 }
+
+/** Waits until the client is connected, up to the timeout; false when Redis is not there (not an error). */
+export async function redisReady(redis: Redis, timeoutMs: number): Promise<boolean> {
+  if (redis.status === 'ready') return true;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      redis.off('ready', onReady);
+      resolve(false);
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    redis.once('ready', onReady);
+  });
+}

@@ -1,0 +1,101 @@
+import type { Logger } from '@skico/log';
+import type { Redis } from 'ioredis';
+
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  /** Reads that joined a load already in flight instead of querying again. */
+  joins: number;
+  /** Reads served from the source because Redis failed. */
+  bypasses: number;
+}
+
+export interface ReadOptions {
+  ttlSeconds: number;
+  /** How long a "not found" (loader answered undefined) is remembered; 0 to not cache it. */
+  negativeTtlSeconds?: number;
+}
+
+export interface Cache {
+  /**
+   * The cached value of `key`, else the loader's answer, stored with a jittered TTL. Concurrent reads of
+   * one cold key in this process share one load. A Redis failure is never the caller's failure: the
+   * value is then loaded from the source.
+   */
+  getOrLoad: <T>(key: string, loader: () => Promise<T | undefined>, options: ReadOptions) => Promise<T | undefined>;
+  /** Removes keys after a write commits. Failures are logged: TTLs bound how stale a read can be. */
+  invalidate: (keys: string[]) => Promise<void>;
+  stats: () => CacheStats;
+}
+
+const NEGATIVE = '\u0000none';
+
+/** ±10 % so that keys written together do not expire together. */
+export function jitter(ttlSeconds: number, random = Math.random): number {
+  return Math.max(1, Math.round(ttlSeconds * (0.9 + 0.2 * random())));
+}
+
+/** Cache-aside over Redis for one namespace (such as `liftride:v1:`), with single-flight loads. */
+export function createCache(options: { redis: Redis; namespace: string; log: Logger }): Cache {
+  const { redis, log } = options;
+  const inFlight = new Map<string, Promise<unknown>>();
+  const counts: CacheStats = { hits: 0, misses: 0, joins: 0, bypasses: 0 };
+  const full = (key: string) => `${options.namespace}${key}`;
+
+  const read = async (key: string): Promise<{ found: boolean; value?: unknown; failed?: boolean }> => {
+    try {
+      const raw = await redis.get(full(key));
+      if (raw === null) return { found: false };
+      return { found: true, value: raw === NEGATIVE ? undefined : JSON.parse(raw) };
+    } catch (err) {
+      log.debug({ err, key }, 'cache read failed');
+      return { found: false, failed: true };
+    }
+  };
+
+  const write = async (key: string, value: unknown, options: ReadOptions) => {
+    const negative = value === undefined;
+    const ttl = negative ? (options.negativeTtlSeconds ?? 0) : options.ttlSeconds;
+    if (ttl <= 0) return;
+    try {
+      await redis.set(full(key), negative ? NEGATIVE : JSON.stringify(value), 'EX', jitter(ttl));
+    } catch (err) {
+      log.debug({ err, key }, 'cache write failed');
+    }
+  };
+
+  const load = async <T>(key: string, loader: () => Promise<T | undefined>, options: ReadOptions) => {
+    const cached = await read(key);
+    if (cached.found) {
+      counts.hits += 1;
+      return cached.value as T | undefined;
+    }
+    if (cached.failed) counts.bypasses += 1;
+    else counts.misses += 1;
+    const value = await loader();
+    if (!cached.failed) await write(key, value, options);
+    return value;
+  };
+
+  return {
+    getOrLoad: <T>(key: string, loader: () => Promise<T | undefined>, options: ReadOptions) => {
+      const pending = inFlight.get(key);
+      if (pending) {
+        counts.joins += 1;
+        return pending as Promise<T | undefined>;
+      }
+      const started = load(key, loader, options).finally(() => inFlight.delete(key));
+      inFlight.set(key, started);
+      return started;
+    },
+    invalidate: async (keys) => {
+      if (keys.length === 0) return;
+      try {
+        await redis.del(...keys.map(full));
+      } catch (err) {
+        log.warn({ err, keys: keys.length }, 'cache invalidation failed; entries expire by TTL');
+      }
+    },
+    stats: () => ({ ...counts }),
+  };
+}

@@ -1,0 +1,10 @@
+export {
+  createFaultProxy,
+  type FaultMode,
+  type FaultProxy,
+  type FaultProxyOptions,
+  type FaultProxyStats,
+} from './fault-proxy.ts';
+export { freePort } from './free-port.ts';
+export { uniqueName } from './unique-name.ts';
+export { type WaitForOptions, waitFor } from './wait-for.ts';

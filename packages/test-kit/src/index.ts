@@ -6,5 +6,6 @@ export {
   type FaultProxyStats,
 } from './fault-proxy.ts';
 export { freePort } from './free-port.ts';
+export { startTestStack, type TestStack, type TestStackOptions } from './test-stack.ts';
 export { uniqueName } from './unique-name.ts';
 export { type WaitForOptions, waitFor } from './wait-for.ts';

@@ -1,0 +1,51 @@
+import { dropDatabase } from '@skico/pg';
+import { defaultAdminUrl, processes, type StackOptions, type StackSettings, startStack } from '@skico/stack';
+import { freePort } from './free-port.ts';
+import { uniqueName } from './unique-name.ts';
+
+export interface TestStackOptions extends Omit<StackOptions, 'settings' | 'onLine'> {
+  settings?: Partial<Omit<StackSettings, 'database' | 'namespace' | 'ports'>>;
+  /** Print every process's output as it comes (for debugging a test). */
+  verbose?: boolean;
+}
+
+/**
+ * The whole system for one test file: its own database, Redis key prefix and queue names, every process
+ * on a free port, exactly as the start command runs it. stop() ends every process and drops the database.
+ */
+export async function startTestStack(options: TestStackOptions = {}) {
+  const database = uniqueName('skico_t');
+  const namespace = `${uniqueName('t').replaceAll('_', '-')}-`;
+  const ports: Record<string, number> = {};
+  for (const p of processes) ports[p.name] = await freePort();
+  const lines: string[] = [];
+  const onLine = (name: string, line: string) => {
+    lines.push(`${name}: ${line}`);
+    if (lines.length > 2000) lines.shift();
+    if (options.verbose) console.log(`${name}: ${line}`);
+  };
+  let stack: Awaited<ReturnType<typeof startStack>>;
+  try {
+    stack = await startStack({
+      ...options,
+      onLine,
+      settings: { logLevel: 'warn', ...options.settings, database, namespace, ports },
+    });
+  } catch (err) {
+    await dropDatabase(defaultAdminUrl, database).catch(() => undefined);
+    throw new Error(`${(err as Error).message}\n--- last output ---\n${lines.slice(-40).join('\n')}`);
+  }
+  return {
+    ...stack,
+    database,
+    namespace,
+    /** The recent output lines of every process, for assertions and failure messages. */
+    logs: () => [...lines],
+    stop: async () => {
+      await stack.stop();
+      await dropDatabase(defaultAdminUrl, database);
+    },
+  };
+}
+
+export type TestStack = Awaited<ReturnType<typeof startTestStack>>;

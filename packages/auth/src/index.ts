@@ -1,0 +1,9 @@
+export {
+  authorize,
+  type Identity,
+  mintToken,
+  type Role,
+  TOKEN_ALGORITHM,
+  type TokenSettings,
+  verifyBearer,
+} from './tokens.ts';

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { defineOperation } from '../operation.ts';
+import { healthDeps, healthLive, healthReady, openApiDocumentShape, statistics } from '../schemas/gateway.ts';
+
+const text = z.string();
+
+export const gatewayOperations = [
+  defineOperation({
+    operationId: 'getStatistics',
+    method: 'GET',
+    path: '/statistics',
+    service: 'gateway',
+    auth: 'none',
+    courseContract: true,
+    summary: 'Latency per route template',
+    tags: ['operations'],
+    responses: { 200: { description: 'Mean and max latency in ms per route.', schema: statistics } },
+  }),
+  defineOperation({
+    operationId: 'getOpenApiDocument',
+    method: 'GET',
+    path: '/openapi.json',
+    service: 'gateway',
+    auth: 'none',
+    rateLimited: false,
+    summary: 'This OpenAPI 3.1 document',
+    tags: ['docs'],
+    responses: { 200: { description: 'The document.', schema: openApiDocumentShape } },
+  }),
+  defineOperation({
+    operationId: 'getDocs',
+    method: 'GET',
+    path: '/docs',
+    service: 'gateway',
+    auth: 'none',
+    rateLimited: false,
+    summary: 'Interactive API documentation',
+    tags: ['docs'],
+    responses: { 200: { description: 'An HTML page.', schema: text, contentType: 'text/html' } },
+  }),
+  defineOperation({
+    operationId: 'getLiveness',
+    method: 'GET',
+    path: '/health/live',
+    service: 'gateway',
+    auth: 'none',
+    rateLimited: false,
+    summary: 'The process is alive',
+    tags: ['operations'],
+    responses: { 200: { description: 'Alive.', schema: healthLive } },
+  }),
+  defineOperation({
+    operationId: 'getReadiness',
+    method: 'GET',
+    path: '/health/ready',
+    service: 'gateway',
+    auth: 'none',
+    rateLimited: false,
+    summary: 'The process can serve traffic',
+    tags: ['operations'],
+    responses: {
+      200: { description: 'Ready.', schema: healthReady },
+      503: { description: 'Not ready, or draining before shutdown.', schema: healthReady },
+    },
+  }),
+  defineOperation({
+    operationId: 'getDependencyHealth',
+    method: 'GET',
+    path: '/health/deps',
+    service: 'gateway',
+    auth: 'none',
+    rateLimited: false,
+    summary: 'State of every dependency, with breaker states and queue depth',
+    tags: ['operations'],
+    responses: { 200: { description: 'Per-dependency state, also when some are down.', schema: healthDeps } },
+  }),
+  defineOperation({
+    operationId: 'getMetrics',
+    method: 'GET',
+    path: '/metrics',
+    service: 'gateway',
+    auth: 'none',
+    rateLimited: false,
+    summary: 'Prometheus metrics',
+    tags: ['operations'],
+    responses: {
+      200: { description: 'Prometheus text exposition format.', schema: text, contentType: 'text/plain' },
+    },
+  }),
+];

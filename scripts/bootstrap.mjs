@@ -65,6 +65,7 @@ const scripts = {
   test: 'packages/stack/src/cli/test.ts',
   'db-setup': 'packages/stack/src/cli/db-setup.ts',
   'lint-extra': 'packages/stack/src/cli/lint-extra.ts',
+  token: 'services/gateway/src/cli/mint-token.ts',
 };
 if (command === 'install') process.exit(0);
 const script = scripts[command];

@@ -2,7 +2,9 @@ import { AppError } from '@skico/errors';
 import type { Logger } from '@skico/log';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { pinoHttp } from 'pino-http';
+import type { Registry } from 'prom-client';
 import { type HealthChecks, healthRouter } from './health.ts';
+import { metricsRouter, redMetrics } from './metrics.ts';
 import { normalizeError, toProblem } from './problem.ts';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id.ts';
 
@@ -16,6 +18,8 @@ export interface HttpAppOptions {
   bodyLimitBytes?: number;
   /** Keep bodies as raw bytes instead of parsing JSON (the gateway forwards them untouched). */
   rawBody?: boolean;
+  /** Where RED metrics go; served at /metrics. */
+  metrics?: Registry;
   /** Mounts the service's routers; called after the common middleware and before the error handlers. */
   mount: (app: Express) => void;
 }
@@ -46,6 +50,10 @@ export function createHttpApp(options: HttpAppOptions): Express {
       },
     }),
   );
+  if (options.metrics) {
+    app.use(redMetrics(options.metrics));
+    app.use(metricsRouter(options.metrics));
+  }
   app.use(healthRouter(options.readiness ?? {}, options.isDraining ?? (() => false)));
   const limit = options.bodyLimitBytes ?? 16 * 1024;
   app.use(options.rawBody ? express.raw({ type: () => true, limit }) : express.json({ limit, strict: false }));

@@ -1,6 +1,7 @@
 export { createHttpApp, errorHandler, type HttpAppOptions } from './create-app.ts';
 export { type HealthChecks, healthRouter } from './health.ts';
 export { createLifecycle, handleProcessSignals, type Lifecycle } from './lifecycle.ts';
+export { createMetricsRegistry, metricsRouter, type Registry, redMetrics, routeLabel } from './metrics.ts';
 export { normalizeError, type Problem, statusOf, toProblem } from './problem.ts';
 export { REQUEST_ID_HEADER, requestIdOf } from './request-id.ts';
 export { type ProcessContext, runProcess } from './run-process.ts';

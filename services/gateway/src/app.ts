@@ -1,11 +1,23 @@
-import { createHttpApp, type Upstream } from '@skico/http';
+import type { TokenSettings } from '@skico/auth';
+import type { Redis } from '@skico/cache';
+import { operations } from '@skico/contracts';
+import { createHttpApp, type Registry, type Upstream } from '@skico/http';
 import type { Logger } from '@skico/log';
-import { proxyRouter } from './routes/proxy.ts';
-import { routeTable, type UpstreamName } from './routes/route-table.ts';
+import type { Idempotency } from './middleware/idempotency.ts';
+import { methodNotAllowed } from './middleware/method-not-allowed.ts';
+import type { Statistics } from './middleware/statistics.ts';
+import { apiRouter, type UpstreamName } from './routes/api-routes.ts';
+import { docsRouter } from './routes/docs.ts';
+import { operationsRouter } from './routes/operations.ts';
 
 export interface GatewayDeps {
   log: Logger;
   upstreams: Record<UpstreamName, Upstream>;
+  redis: Redis;
+  idempotency: Idempotency;
+  statistics: Statistics;
+  tokens: TokenSettings;
+  metrics: Registry;
   requestTimeoutMs: number;
   isDraining?: () => boolean;
 }
@@ -14,9 +26,22 @@ export function createApp(deps: GatewayDeps) {
   return createHttpApp({
     log: deps.log,
     isDraining: deps.isDraining,
+    metrics: deps.metrics,
     rawBody: true,
     mount: (app) => {
-      app.use(proxyRouter({ routes: routeTable, upstreams: deps.upstreams, timeoutMs: deps.requestTimeoutMs }));
+      app.use(docsRouter());
+      app.use(operationsRouter(deps));
+      app.use(
+        apiRouter({
+          operations,
+          upstreams: deps.upstreams,
+          idempotency: deps.idempotency,
+          statistics: deps.statistics,
+          tokens: deps.tokens,
+          timeoutMs: deps.requestTimeoutMs,
+        }),
+      );
+      app.use(methodNotAllowed);
     },
   });
 }

@@ -1,20 +1,37 @@
 import { port, positiveInt, processFields, url } from '@skico/config';
 import { z } from 'zod';
 
-export const gatewayConfigSchema = z.object({
-  ...processFields(),
-  GATEWAY_PORT: port(8080, 'Port of the gateway, the public entry.'),
-  RESORT_URL: url('http://127.0.0.1:8081', ['http', 'https'], 'Base URL of the resort service.'),
-  SKIER_URL: url('http://127.0.0.1:8082', ['http', 'https'], 'Base URL of the skier service.'),
-  LIFT_RIDE_URL: url('http://127.0.0.1:8083', ['http', 'https'], 'Base URL of the lift-ride service.'),
-  REDIS_URL: url('redis://127.0.0.1:6379', ['redis', 'rediss'], 'Redis URL (idempotency records, rate limits).'),
-  NAMESPACE: z
-    .string()
-    .regex(/^[a-z0-9-]*$/)
-    .default('')
-    .describe('Prefix of Redis keys, so that test runs do not meet.'),
-  UPSTREAM_CONNECTIONS: positiveInt(64, 'Keep-alive connections kept towards each upstream service.'),
-  REQUEST_TIMEOUT_MS: positiveInt(2_000, 'Default time budget of a request through the gateway, in ms.'),
-});
+export const DEVELOPMENT_JWT_SECRET = 'skico-development-secret-do-not-use-in-production';
+
+export const gatewayConfigSchema = z
+  .object({
+    ...processFields(),
+    GATEWAY_PORT: port(8080, 'Port of the gateway, the public entry.'),
+    RESORT_URL: url('http://127.0.0.1:8081', ['http', 'https'], 'Base URL of the resort service.'),
+    SKIER_URL: url('http://127.0.0.1:8082', ['http', 'https'], 'Base URL of the skier service.'),
+    LIFT_RIDE_URL: url('http://127.0.0.1:8083', ['http', 'https'], 'Base URL of the lift-ride service.'),
+    REDIS_URL: url('redis://127.0.0.1:6379', ['redis', 'rediss'], 'Redis URL (idempotency records, rate limits).'),
+    NAMESPACE: z
+      .string()
+      .regex(/^[a-z0-9-]*$/)
+      .default('')
+      .describe('Prefix of Redis keys, so that test runs do not meet.'),
+    UPSTREAM_CONNECTIONS: positiveInt(64, 'Keep-alive connections kept towards each upstream service.'),
+    REQUEST_TIMEOUT_MS: positiveInt(2_000, 'Default time budget of a request through the gateway, in ms.'),
+    JWT_SECRET: z.string().min(32).default(DEVELOPMENT_JWT_SECRET).describe('HS256 key that signs bearer tokens.'),
+    JWT_ISSUER: z.string().min(1).default('skico').describe('Expected `iss` of bearer tokens.'),
+    JWT_AUDIENCE: z.string().min(1).default('skico-api').describe('Expected `aud` of bearer tokens.'),
+    IDEMPOTENCY_RETENTION_SECONDS: positiveInt(86_400, 'How long an Idempotency-Key answer is kept for replay.'),
+    STATISTICS_WINDOW_SECONDS: positiveInt(300, 'Rolling window of the /statistics latencies.'),
+  })
+  .superRefine((config, ctx) => {
+    if (config.NODE_ENV === 'production' && config.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_SECRET'],
+        message: 'the development secret is refused in production',
+      });
+    }
+  });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

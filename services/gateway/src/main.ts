@@ -1,6 +1,9 @@
-import { createUpstream, listen, runProcess } from '@skico/http';
+import { createRedisClient } from '@skico/cache';
+import { createMetricsRegistry, createUpstream, listen, runProcess } from '@skico/http';
 import { createApp } from './app.ts';
 import { gatewayConfigSchema } from './config.ts';
+import { createIdempotency } from './middleware/idempotency.ts';
+import { createStatistics } from './middleware/statistics.ts';
 
 await runProcess({ service: 'gateway', configSchema: gatewayConfigSchema }, async ({ config, log, lifecycle }) => {
   const upstream = (name: string, baseUrl: string) => {
@@ -13,10 +16,22 @@ await runProcess({ service: 'gateway', configSchema: gatewayConfigSchema }, asyn
     skier: upstream('skier', config.SKIER_URL),
     'lift-ride': upstream('lift-ride', config.LIFT_RIDE_URL),
   };
+  const redis = createRedisClient({ url: config.REDIS_URL, keyPrefix: config.NAMESPACE, log });
+  lifecycle.onShutdown('redis', () => redis.quit().then(() => undefined));
 
   const app = createApp({
     log,
     upstreams,
+    redis,
+    idempotency: createIdempotency({
+      redis,
+      retentionSeconds: config.IDEMPOTENCY_RETENTION_SECONDS,
+      lockSeconds: 30,
+      log,
+    }),
+    statistics: createStatistics({ windowSeconds: config.STATISTICS_WINDOW_SECONDS }),
+    tokens: { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    metrics: createMetricsRegistry('gateway'),
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
     isDraining: lifecycle.isShuttingDown,
   });

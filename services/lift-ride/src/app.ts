@@ -1,12 +1,12 @@
-import type { Redis } from '@skico/cache';
-import { createHttpApp } from '@skico/http';
+import { createHttpApp, type HealthChecks } from '@skico/http';
 import type { Logger } from '@skico/log';
-import type { Pool } from '@skico/pg';
+import type { RideService } from './domain/ride-service.ts';
+import { ridesRouter } from './routes/rides.ts';
 
 export interface LiftRideDeps {
   log: Logger;
-  pool: Pool;
-  redis: Redis;
+  rides: RideService;
+  readiness: HealthChecks;
   isDraining?: () => boolean;
 }
 
@@ -14,7 +14,9 @@ export function createApp(deps: LiftRideDeps) {
   return createHttpApp({
     log: deps.log,
     isDraining: deps.isDraining,
-    readiness: { postgres: () => deps.pool.query('SELECT 1') },
-    mount: () => undefined,
+    readiness: deps.readiness,
+    mount: (app) => {
+      app.use(ridesRouter({ rides: deps.rides }));
+    },
   });
 }

@@ -19,6 +19,11 @@ export const liftRideConfigSchema = z.object({
     .default('')
     .describe('Prefix of Redis keys and RabbitMQ names, so that test runs do not meet.'),
   PG_POOL_MAX: positiveInt(10, 'Largest number of Postgres connections of this process.'),
+  READ_CACHE_TTL_SECONDS: positiveInt(300, 'TTL of cached query answers (writes invalidate them sooner).'),
+  WAIT_WINDOW_MINUTES: positiveInt(15, 'Window of ride times the wait-time estimate measures rates over.'),
+  WAIT_TIMES_TTL_SECONDS: positiveInt(120, 'How long a wait-time estimate is cached.'),
+  LIFT_CAPACITY_PER_MINUTE: positiveInt(30, 'Riders a lift loads per minute, for the wait-time estimate.'),
+  METADATA_TTL_SECONDS: positiveInt(60, 'How long resort metadata (seasons, lifts) is cached in Redis.'),
 });
 
 export type LiftRideConfig = z.infer<typeof liftRideConfigSchema>;

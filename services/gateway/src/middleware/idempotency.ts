@@ -1,0 +1,132 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from '@skico/cache';
+import { AppError } from '@skico/errors';
+import type { Logger } from '@skico/log';
+
+export interface StoredResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+interface IdempotencyRecord {
+  state: 'in-flight' | 'done';
+  fingerprint: string;
+  status?: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface IdempotencyOptions {
+  redis: Redis;
+  /** How long a completed answer is kept for replay; the draft asks for at least 24 h. */
+  retentionSeconds: number;
+  /** How long an in-flight claim holds when its request never completes (a crash). */
+  lockSeconds: number;
+  log: Logger;
+}
+
+const validKey = /^[\x21-\x7e]{1,255}$/;
+
+/** The fingerprint of a request: method, path with query, and the exact body bytes. */
+export function fingerprint(method: string, url: string, body: Buffer | undefined): string {
+  return createHash('sha256')
+    .update(`${method} ${url}\n`)
+    .update(body ?? Buffer.alloc(0))
+    .digest('hex');
+}
+
+/**
+ * Idempotency-Key semantics (IETF httpapi draft) over Redis: the first request with a key runs and its
+ * answer is kept; the same key with the same request replays that answer; with a different request it is
+ * 422; while the first is still running it is 409. 5xx answers are not kept, so a retry runs again.
+ * When Redis cannot be reached the request runs unguarded (lift rides stay exactly-once by their key).
+ */
+export function createIdempotency(options: IdempotencyOptions) {
+  const { redis, log } = options;
+  const redisKey = (key: string) => `gateway:v1:idem:${createHash('sha256').update(key).digest('hex')}`;
+
+  return {
+    async run(
+      key: string,
+      print: string,
+      forward: () => Promise<StoredResponse>,
+    ): Promise<{ response: StoredResponse; replayed: boolean }> {
+      if (!validKey.test(key)) {
+        throw new AppError(
+          'invalid',
+          'INVALID_IDEMPOTENCY_KEY',
+          'Idempotency-Key must be 1 to 255 visible ASCII characters.',
+        );
+      }
+      const id = redisKey(key);
+      let claimed: string | null;
+      try {
+        const claim: IdempotencyRecord = { state: 'in-flight', fingerprint: print };
+        claimed = await redis.set(id, JSON.stringify(claim), 'EX', options.lockSeconds, 'NX');
+      } catch (err) {
+        log.warn({ err: (err as Error).message }, 'idempotency store unavailable; request runs unguarded');
+        return { response: await forward(), replayed: false };
+      }
+      if (claimed === null) return { response: await existing(id, print), replayed: true };
+
+      let response: StoredResponse;
+      try {
+        response = await forward();
+      } catch (err) {
+        await redis.del(id).catch(() => undefined);
+        throw err;
+      }
+      const done: IdempotencyRecord = {
+        state: 'done',
+        fingerprint: print,
+        status: response.status,
+        headers: response.headers,
+        body: response.body.toString('base64'),
+      };
+      const store =
+        response.status >= 500 ? redis.del(id) : redis.set(id, JSON.stringify(done), 'EX', options.retentionSeconds);
+      await store.catch((err) => log.warn({ err: (err as Error).message }, 'idempotency record not saved'));
+      return { response, replayed: false };
+    },
+  };
+
+  async function existing(id: string, print: string): Promise<StoredResponse> {
+    const raw = await redis.get(id).catch(() => null);
+    const record = raw ? (JSON.parse(raw) as IdempotencyRecord) : undefined;
+    if (!record) {
+      throw new AppError(
+        'conflict',
+        'IDEMPOTENCY_KEY_IN_FLIGHT',
+        'A request with this Idempotency-Key is in progress.',
+        {
+          retryAfterSeconds: 1,
+        },
+      );
+    }
+    if (record.fingerprint !== print) {
+      throw new AppError(
+        'unprocessable',
+        'IDEMPOTENCY_KEY_REUSED',
+        'This Idempotency-Key was used for a different request; use a new key.',
+      );
+    }
+    if (record.state === 'in-flight') {
+      throw new AppError(
+        'conflict',
+        'IDEMPOTENCY_KEY_IN_FLIGHT',
+        'A request with this Idempotency-Key is in progress.',
+        {
+          retryAfterSeconds: 1,
+        },
+      );
+    }
+    return {
+      status: record.status ?? 200,
+      headers: record.headers ?? {},
+      body: Buffer.from(record.body ?? '', 'base64'),
+    };
+  }
+}
+
+export type Idempotency = ReturnType<typeof createIdempotency>;

@@ -1,0 +1,62 @@
+import { authorize, type TokenSettings, verifyBearer } from '@skico/auth';
+import type { Operation, OwningService } from '@skico/contracts';
+import type { Upstream } from '@skico/http';
+import { type Request, type Response, Router } from 'express';
+import { fingerprint, type Idempotency } from '../middleware/idempotency.ts';
+import type { Statistics } from '../middleware/statistics.ts';
+import { forward } from './proxy.ts';
+
+export type UpstreamName = Exclude<OwningService, 'gateway'>;
+
+export interface ApiRouteDeps {
+  operations: readonly Operation[];
+  upstreams: Record<UpstreamName, Upstream>;
+  idempotency: Idempotency;
+  statistics: Statistics;
+  tokens: TokenSettings;
+  timeoutMs: number;
+}
+
+/** `/resorts/{resortID}` → `/resorts/:resortID`, the express form. */
+export function expressPath(template: string): string {
+  return template.replace(/\{(\w+)\}/g, ':$1');
+}
+
+/** Records the latency of every request of a route under its template, for /statistics. */
+export function timed(statistics: Statistics, template: string) {
+  return (req: Request, res: Response, next: () => void) => {
+    const started = performance.now();
+    res.once('finish', () => statistics.record(template, req.method, performance.now() - started));
+    next();
+  };
+}
+
+/**
+ * One express route per operation of the contract that a service owns: latency recording, the route's
+ * access rule, Idempotency-Key on POSTs, then the upstream call.
+ */
+export function apiRouter(deps: ApiRouteDeps): Router {
+  const router = Router();
+  for (const operation of deps.operations) {
+    if (operation.service === 'gateway') continue;
+    const upstream = deps.upstreams[operation.service];
+    const handler = async (req: Request, res: Response) => {
+      if (operation.auth !== 'none') {
+        const identity = await verifyBearer(req.get('authorization'), deps.tokens);
+        authorize(identity, operation.auth, req.params.skierID as string | undefined);
+      }
+      const key = req.get('idempotency-key');
+      const call = () => forward(upstream, req, deps.timeoutMs);
+      const { response, replayed } =
+        operation.method === 'POST' && key !== undefined
+          ? await deps.idempotency.run(key, fingerprint(req.method, req.originalUrl, req.body), call)
+          : { response: await call(), replayed: false };
+      res.status(response.status).set(response.headers);
+      if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+      res.end(response.body);
+    };
+    const method = operation.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
+    router[method](expressPath(operation.path), timed(deps.statistics, operation.path), handler);
+  }
+  return router;
+}

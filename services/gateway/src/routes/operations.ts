@@ -1,0 +1,52 @@
+import type { Redis } from '@skico/cache';
+import type { HealthDeps } from '@skico/contracts';
+import type { Upstream } from '@skico/http';
+import { Router } from 'express';
+import type { Statistics } from '../middleware/statistics.ts';
+import type { UpstreamName } from './api-routes.ts';
+import { timed } from './api-routes.ts';
+
+type DependencyState = HealthDeps['dependencies'][string];
+
+async function upstreamState(upstream: Upstream): Promise<DependencyState> {
+  try {
+    const answer = await upstream.request({ method: 'GET', path: '/health/ready', timeoutMs: 500 });
+    return answer.status === 200 ? { status: 'up' } : { status: 'down', error: `readiness answered ${answer.status}` };
+  } catch {
+    return { status: 'down', error: 'unreachable or too slow' };
+  }
+}
+
+async function redisState(redis: Redis): Promise<DependencyState> {
+  try {
+    await redis.ping();
+    return { status: 'up' };
+  } catch {
+    return { status: 'down', error: 'unreachable or too slow' };
+  }
+}
+
+/** /statistics (course contract) and /health/deps. */
+export function operationsRouter(deps: {
+  statistics: Statistics;
+  upstreams: Record<UpstreamName, Upstream>;
+  redis: Redis;
+}): Router {
+  const router = Router();
+  router.get('/statistics', timed(deps.statistics, '/statistics'), (_req, res) => {
+    res.json({ endpointStats: deps.statistics.snapshot() });
+  });
+  router.get('/health/deps', async (_req, res) => {
+    const names = Object.keys(deps.upstreams) as UpstreamName[];
+    const states = await Promise.all([...names.map((n) => upstreamState(deps.upstreams[n])), redisState(deps.redis)]);
+    const dependencies: HealthDeps['dependencies'] = {};
+    names.forEach((name, i) => {
+      dependencies[name] = states[i] as DependencyState;
+    });
+    dependencies.redis = states[names.length] as DependencyState;
+    const down = Object.values(dependencies).filter((d) => d.status !== 'up').length;
+    const status = down === 0 ? 'up' : down === states.length ? 'down' : 'degraded';
+    res.json({ status, dependencies } satisfies HealthDeps);
+  });
+  return router;
+}

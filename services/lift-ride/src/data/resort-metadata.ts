@@ -1,0 +1,49 @@
+import type { Cache } from '@skico/cache';
+import type { ResortDetail } from '@skico/contracts';
+import { DependencyUnavailable } from '@skico/errors';
+import type { Upstream } from '@skico/http';
+
+export interface MetadataOptions {
+  upstream: Upstream;
+  cache: Cache;
+  /** How long this process keeps a resort's metadata without asking Redis again. */
+  localTtlMs: number;
+  /** How long Redis keeps it: a lift edit reaches new rides within local + shared TTL. */
+  sharedTtlSeconds: number;
+  timeoutMs: number;
+}
+
+/**
+ * Resort metadata (seasons, lifts and their vertical rise) from the resort service, cached in this
+ * process and in Redis so that a ride does not cost a resort call.
+ */
+export function createResortMetadata(options: MetadataOptions) {
+  const local = new Map<number, { value: ResortDetail | undefined; expires: number }>();
+
+  const fetchResort = async (resortID: number): Promise<ResortDetail | undefined> => {
+    const answer = await options.upstream.json<ResortDetail>({
+      method: 'GET',
+      path: `/resorts/${resortID}`,
+      timeoutMs: options.timeoutMs,
+    });
+    if (answer.status === 404) return undefined;
+    if (answer.status !== 200) throw new DependencyUnavailable('resort', 'failed');
+    return answer.body;
+  };
+
+  return {
+    /** The resort's metadata, or undefined when the resort does not exist. */
+    async get(resortID: number): Promise<ResortDetail | undefined> {
+      const hit = local.get(resortID);
+      if (hit && hit.expires > Date.now()) return hit.value;
+      const value = await options.cache.getOrLoad(`meta:${resortID}`, () => fetchResort(resortID), {
+        ttlSeconds: options.sharedTtlSeconds,
+        negativeTtlSeconds: 5,
+      });
+      local.set(resortID, { value, expires: Date.now() + options.localTtlMs });
+      return value;
+    },
+  };
+}
+
+export type ResortMetadata = ReturnType<typeof createResortMetadata>;

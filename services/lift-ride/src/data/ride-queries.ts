@@ -1,0 +1,95 @@
+import type { Pool } from '@skico/pg';
+
+export interface ResortSeasonTotal {
+  resortID: number;
+  seasonID: string;
+  vertical: number;
+}
+
+export interface SeasonStats {
+  seasonID: string | null;
+  daysSkied: number;
+  vertical: number;
+  rides: number;
+}
+
+export interface LiftRate {
+  liftID: number;
+  rides: number;
+}
+
+/** Read queries over the aggregates; none scans the ride table except the windowed wait-time query. */
+export function createRideQueries(pool: Pool) {
+  return {
+    /** The skier's vertical that day, or undefined when the skier has no ride that day. */
+    async dayVertical(resortID: number, seasonID: string, dayID: number, skierID: number): Promise<number | undefined> {
+      const { rows } = await pool.query<{ v: string }>(
+        'SELECT vertical_m AS v FROM skier_days WHERE skier_id = $1 AND resort_id = $2 AND season = $3 AND day = $4',
+        [skierID, resortID, Number(seasonID), dayID],
+      );
+      return rows[0] ? Number(rows[0].v) : undefined;
+    },
+
+    /** The skier's total vertical per resort and season: small, so it is cached whole per skier. */
+    async resortSeasonTotals(skierID: number): Promise<ResortSeasonTotal[]> {
+      const { rows } = await pool.query<{ r: number; s: number; v: string }>(
+        `SELECT resort_id AS r, season AS s, sum(vertical_m) AS v FROM skier_days WHERE skier_id = $1
+         GROUP BY resort_id, season ORDER BY season, resort_id`,
+        [skierID],
+      );
+      return rows.map((row) => ({ resortID: row.r, seasonID: String(row.s), vertical: Number(row.v) }));
+    },
+
+    /** Days skied, vertical and rides over every resort, for one season or (undefined) all of them. */
+    async skierStats(skierID: number, seasonID: string | undefined): Promise<SeasonStats> {
+      const { rows } = await pool.query<{ days: number; v: string | null; n: string | null }>(
+        `SELECT count(DISTINCT (season, day))::int AS days, sum(vertical_m) AS v, sum(rides) AS n FROM skier_days
+         WHERE skier_id = $1 AND ($2::smallint IS NULL OR season = $2)`,
+        [skierID, seasonID === undefined ? null : Number(seasonID)],
+      );
+      const row = rows[0];
+      return {
+        seasonID: seasonID ?? null,
+        daysSkied: row?.days ?? 0,
+        vertical: Number(row?.v ?? 0),
+        rides: Number(row?.n ?? 0),
+      };
+    },
+
+    /** Distinct skiers with at least one ride at the resort that day. */
+    async uniqueSkiers(resortID: number, seasonID: string, dayID: number): Promise<number> {
+      const { rows } = await pool.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM skier_days WHERE resort_id = $1 AND season = $2 AND day = $3',
+        [resortID, Number(seasonID), dayID],
+      );
+      return rows[0]?.n ?? 0;
+    },
+
+    /**
+     * Rides per lift in the last `windowMinutes` minutes of the day's ride times (the window ends at the
+     * latest minute seen). Reads the ride table through its (resort, season, day, minute) index.
+     */
+    async recentLiftRates(
+      resortID: number,
+      seasonID: string,
+      dayID: number,
+      windowMinutes: number,
+    ): Promise<{ latestMinute: number | null; lifts: LiftRate[] }> {
+      const { rows } = await pool.query<{ latest: number | null; l: number | null; n: number | null }>(
+        `WITH latest AS (
+           SELECT max(minute) AS m FROM rides WHERE resort_id = $1 AND season = $2 AND day = $3
+         )
+         SELECT latest.m AS latest, r.lift_id AS l, count(r.lift_id)::int AS n
+         FROM latest LEFT JOIN rides r
+           ON r.resort_id = $1 AND r.season = $2 AND r.day = $3 AND r.minute > latest.m - $4
+         GROUP BY latest.m, r.lift_id ORDER BY r.lift_id`,
+        [resortID, Number(seasonID), dayID, windowMinutes],
+      );
+      const latestMinute = rows[0]?.latest ?? null;
+      const lifts = rows.flatMap((row) => (row.l === null ? [] : [{ liftID: row.l, rides: row.n ?? 0 }]));
+      return { latestMinute, lifts };
+    },
+  };
+}
+
+export type RideQueries = ReturnType<typeof createRideQueries>;

@@ -1,18 +1,30 @@
-import { createHttpApp } from '@skico/http';
+import { createHttpApp, type Upstream } from '@skico/http';
 import type { Logger } from '@skico/log';
 import type { Pool } from '@skico/pg';
+import { createLiftRideStats } from './data/lift-ride-stats.ts';
+import { createProfileRepository } from './data/profile-repository.ts';
+import { profilesRouter } from './routes/profiles.ts';
 
 export interface SkierDeps {
   log: Logger;
   pool: Pool;
+  /** The lift-ride service, for the season stats of a profile read. */
+  liftRide: Upstream;
+  /** Budget of the stats call of a profile read, in ms; past it the answer is degraded. */
+  statsTimeoutMs: number;
   isDraining?: () => boolean;
 }
 
 export function createApp(deps: SkierDeps) {
+  const profiles = createProfileRepository(deps.pool);
+  const fetchStats = createLiftRideStats(deps.liftRide);
   return createHttpApp({
     log: deps.log,
     isDraining: deps.isDraining,
+    // The lift-ride service is not a readiness check: without it, profiles are still served (degraded).
     readiness: { postgres: () => deps.pool.query('SELECT 1') },
-    mount: () => undefined,
+    mount: (app) => {
+      app.use(profilesRouter({ profiles, fetchStats, statsTimeoutMs: deps.statsTimeoutMs }));
+    },
   });
 }

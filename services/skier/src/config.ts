@@ -10,6 +10,10 @@ export const skierConfigSchema = z.object({
     'Postgres URL of the skier service role (owns schema skier).',
   ),
   LIFT_RIDE_URL: url('http://127.0.0.1:8083', ['http', 'https'], 'Base URL of the lift-ride service (season stats).'),
+  STATS_TIMEOUT_MS: positiveInt(
+    300,
+    'Time budget for the season stats of a profile read, in ms; past it the profile is answered without stats (degraded).',
+  ),
   PG_POOL_MAX: positiveInt(10, 'Largest number of Postgres connections of this process.'),
 });
 

@@ -1,4 +1,4 @@
-import { listen, runProcess } from '@skico/http';
+import { createUpstream, listen, runProcess } from '@skico/http';
 import { createPool } from '@skico/pg';
 import { createApp } from './app.ts';
 import { skierConfigSchema } from './config.ts';
@@ -6,8 +6,22 @@ import { skierConfigSchema } from './config.ts';
 await runProcess({ service: 'skier', configSchema: skierConfigSchema }, async ({ config, log, lifecycle }) => {
   const pool = createPool({ url: config.DATABASE_URL, applicationName: 'skier', max: config.PG_POOL_MAX, log });
   lifecycle.onShutdown('postgres', () => pool.end());
+  const liftRide = createUpstream({
+    name: 'lift-ride',
+    baseUrl: config.LIFT_RIDE_URL,
+    connections: 16,
+    // A connect slower than the whole stats budget cannot help.
+    connectTimeoutMs: config.STATS_TIMEOUT_MS,
+  });
+  lifecycle.onShutdown('lift-ride client', () => liftRide.close());
 
-  const app = createApp({ log, pool, isDraining: lifecycle.isShuttingDown });
+  const app = createApp({
+    log,
+    pool,
+    liftRide,
+    statsTimeoutMs: config.STATS_TIMEOUT_MS,
+    isDraining: lifecycle.isShuttingDown,
+  });
   const server = await listen(app, { port: config.SKIER_PORT, host: config.HOST });
   lifecycle.onShutdown('http', () => server.close(config.SHUTDOWN_GRACE_MS));
   log.info({ port: server.port }, 'skier service listening');

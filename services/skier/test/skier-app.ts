@@ -1,0 +1,73 @@
+import { Writable } from 'node:stream';
+import { createUpstream, listen } from '@skico/http';
+import { createPool, dropDatabase, type Pool } from '@skico/pg';
+import { databaseUrl, defaultAdminUrl, prepareDatabase, serviceSchemas } from '@skico/stack';
+import { uniqueName } from '@skico/test-kit';
+import { pino } from 'pino';
+import { createApp } from '../src/app.ts';
+
+export interface RunningSkierApp {
+  url: string;
+  pool: Pool;
+  /** Every log line at warn or above, parsed. */
+  warnings: Record<string, unknown>[];
+  close: () => Promise<void>;
+}
+
+/** The skier app on a free port, against a database of its own, calling lift-ride at `liftRideUrl`. */
+export async function startSkierApp(options: {
+  liftRideUrl: string;
+  statsTimeoutMs: number;
+}): Promise<RunningSkierApp> {
+  const settings = { postgres: '127.0.0.1:5432', database: uniqueName('skico_t') };
+  await prepareDatabase(settings);
+  const schema = serviceSchemas.find((s) => s.service === 'skier');
+  if (!schema) throw new Error('no skier schema');
+
+  const warnings: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      warnings.push(JSON.parse(String(chunk)));
+      done();
+    },
+  });
+  const log = pino({ level: 'warn' }, sink);
+  const pool = createPool({ url: databaseUrl(settings, schema), applicationName: 'skier-test', log });
+  const liftRide = createUpstream({ name: 'lift-ride', baseUrl: options.liftRideUrl, connections: 4 });
+  const app = createApp({ log, pool, liftRide, statsTimeoutMs: options.statsTimeoutMs });
+  const server = await listen(app, { port: 0 });
+
+  return {
+    url: `http://127.0.0.1:${server.port}`,
+    pool,
+    warnings,
+    close: async () => {
+      await server.close(1_000);
+      await liftRide.close();
+      await pool.end();
+      await dropDatabase(defaultAdminUrl, settings.database);
+    },
+  };
+}
+
+/** A JSON request to the app; the answer's status, headers, body and how long it took. */
+export async function call(
+  base: string,
+  method: string,
+  path: string,
+  options: { body?: unknown; headers?: Record<string, string> } = {},
+) {
+  const started = performance.now();
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...options.headers },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: text ? JSON.parse(text) : undefined,
+    elapsedMs: performance.now() - started,
+  };
+}

@@ -1,3 +1,4 @@
+export { type ApiAnswer, type ApiCall, type ApiClient, createApiClient } from './api-client.ts';
 export {
   createFaultProxy,
   type FaultMode,

@@ -1,16 +1,8 @@
-import { notFound } from '@skico/errors';
+import { resortCreateBody, resortParams } from '@skico/contracts';
 import { parseRequest } from '@skico/http';
 import { Router } from 'express';
-import { z } from 'zod';
 import type { ResortRepository } from '../data/resort-repository.ts';
-
-const resortPath = z.object({
-  resortID: z.coerce
-    .number()
-    .int()
-    .positive()
-    .max(2 ** 31 - 1),
-});
+import { resortNameTaken, resortNotFound } from '../domain/errors.ts';
 
 export function resortsRouter(deps: { resorts: ResortRepository }): Router {
   const router = Router();
@@ -19,11 +11,18 @@ export function resortsRouter(deps: { resorts: ResortRepository }): Router {
     res.json({ resorts: await deps.resorts.list() });
   });
 
-  router.get('/resorts/:resortID/seasons', async (req, res) => {
-    const { resortID } = parseRequest(resortPath, req.params, 'path');
-    const seasons = await deps.resorts.seasons(resortID);
-    if (!seasons) throw notFound('RESORT_NOT_FOUND', `Resort ${resortID} does not exist.`);
-    res.json({ seasons });
+  router.post('/resorts', async (req, res) => {
+    const { resortName } = parseRequest(resortCreateBody, req.body, 'body');
+    const created = await deps.resorts.create(resortName);
+    if (!created) throw resortNameTaken(resortName);
+    res.status(201).location(`/resorts/${created.resortID}`).json(created);
+  });
+
+  router.get('/resorts/:resortID', async (req, res) => {
+    const { resortID } = parseRequest(resortParams, req.params, 'path');
+    const detail = await deps.resorts.detail(resortID);
+    if (!detail) throw resortNotFound(resortID);
+    res.json(detail);
   });
 
   return router;

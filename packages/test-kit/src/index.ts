@@ -1,4 +1,5 @@
 export { type ApiAnswer, type ApiCall, type ApiClient, createApiClient } from './api-client.ts';
+export { CHROMIUM_PATH, chromiumLaunchOptions } from './browser.ts';
 export {
   createFaultProxy,
   type FaultMode,

@@ -251,6 +251,21 @@ describe('the gateway itself', () => {
     expect(wrong.headers.get('allow')).toBe('GET, POST');
   });
 
+  it('when a control header is malformed, then it is 400 naming the header', async () => {
+    const timeout = await api.get<{ errors: { field: string }[] }>('/resorts/1/seasons', {
+      headers: { 'request-timeout': 'soon' },
+    });
+    expect(timeout.status).toBe(400);
+    expect(timeout.body.errors[0]?.field).toBe('request-timeout');
+    const key = await api.post<{ errors: { field: string }[] }>(
+      '/skiers',
+      { name: 'Ed', passType: 'none' },
+      { headers: { 'idempotency-key': 'x'.repeat(256) } },
+    );
+    expect(key.status).toBe(400);
+    expect(key.body.errors[0]?.field).toBe('idempotency-key');
+  });
+
   it('when every documented operation is called, then the gateway serves it (no route-not-found)', async () => {
     const sample: Record<string, string> = { resortID: '1', seasonID: '2025', dayID: '1', skierID: '1', liftID: '1' };
     for (const op of operations) {

@@ -26,8 +26,6 @@ export interface IdempotencyOptions {
   log: Logger;
 }
 
-const validKey = /^[\x21-\x7e]{1,255}$/;
-
 /** The fingerprint of a request: method, path with query, and the exact body bytes. */
 export function fingerprint(method: string, url: string, body: Buffer | undefined): string {
   return createHash('sha256')
@@ -39,7 +37,7 @@ export function fingerprint(method: string, url: string, body: Buffer | undefine
 /**
  * Idempotency-Key semantics (IETF httpapi draft) over Redis: the first request with a key runs and its
  * answer is kept; the same key with the same request replays that answer; with a different request it is
- * 422; while the first is still running it is 409. 5xx answers are not kept, so a retry runs again.
+ * 422; while the first is still running it is 409 (the key's format is checked by the caller). 5xx answers are not kept, so a retry runs again.
  * When Redis cannot be reached the request runs unguarded (lift rides stay exactly-once by their key).
  */
 export function createIdempotency(options: IdempotencyOptions) {
@@ -52,13 +50,6 @@ export function createIdempotency(options: IdempotencyOptions) {
       print: string,
       forward: () => Promise<StoredResponse>,
     ): Promise<{ response: StoredResponse; replayed: boolean }> {
-      if (!validKey.test(key)) {
-        throw new AppError(
-          'invalid',
-          'INVALID_IDEMPOTENCY_KEY',
-          'Idempotency-Key must be 1 to 255 visible ASCII characters.',
-        );
-      }
       const id = redisKey(key);
       let claimed: string | null;
       try {

@@ -1,7 +1,8 @@
 import { authorize, type TokenSettings, verifyBearer } from '@skico/auth';
-import type { Operation, OwningService } from '@skico/contracts';
-import type { Upstream } from '@skico/http';
+import { idempotencyKeyHeader, type Operation, type OwningService, requestTimeoutHeader } from '@skico/contracts';
+import { parseRequest, type Upstream } from '@skico/http';
 import { type Request, type Response, Router } from 'express';
+import { z } from 'zod';
 import { fingerprint, type Idempotency } from '../middleware/idempotency.ts';
 import type { Statistics } from '../middleware/statistics.ts';
 import { forward } from './proxy.ts';
@@ -16,6 +17,11 @@ export interface ApiRouteDeps {
   tokens: TokenSettings;
   timeoutMs: number;
 }
+
+const controlHeaders = z.object({
+  'idempotency-key': idempotencyKeyHeader.optional(),
+  'request-timeout': requestTimeoutHeader.optional(),
+});
 
 /** `/resorts/{resortID}` → `/resorts/:resortID`, the express form. */
 export function expressPath(template: string): string {
@@ -45,8 +51,15 @@ export function apiRouter(deps: ApiRouteDeps): Router {
         const identity = await verifyBearer(req.get('authorization'), deps.tokens);
         authorize(identity, operation.auth, req.params.skierID as string | undefined);
       }
-      const key = req.get('idempotency-key');
-      const call = () => forward(upstream, req, deps.timeoutMs);
+      const headers = parseRequest(
+        controlHeaders,
+        { 'idempotency-key': req.get('idempotency-key'), 'request-timeout': req.get('request-timeout') },
+        'header',
+      );
+      // The request's budget: the gateway's default, or less when the client asks for less.
+      const deadline = Date.now() + Math.min(deps.timeoutMs, headers['request-timeout'] ?? deps.timeoutMs);
+      const key = headers['idempotency-key'];
+      const call = () => forward(upstream, req, deadline);
       const { response, replayed } =
         operation.method === 'POST' && key !== undefined
           ? await deps.idempotency.run(key, fingerprint(req.method, req.originalUrl, req.body), call)

@@ -16,10 +16,15 @@ function pick(source: Record<string, string | string[] | undefined>, names: stri
   return picked;
 }
 
-/** Forwards a request to its upstream over the upstream's keep-alive pool; the answer is fully read. */
-export async function forward(upstream: Upstream, req: Request, timeoutMs: number): Promise<StoredResponse> {
+/**
+ * Forwards a request to its upstream over the upstream's keep-alive pool; the answer is fully read. The
+ * remaining budget travels as Request-Timeout so that the service sizes its own timeouts from it.
+ */
+export async function forward(upstream: Upstream, req: Request, deadline: number): Promise<StoredResponse> {
   const headers = pick(req.headers, forwardedRequestHeaders);
+  const timeoutMs = Math.max(1, deadline - Date.now());
   headers['x-request-id'] = String(req.id);
+  headers['request-timeout'] = String(timeoutMs);
   const body = Buffer.isBuffer(req.body) && req.body.length > 0 ? req.body : undefined;
   const answer: UpstreamResponse = await upstream.request({
     method: req.method,

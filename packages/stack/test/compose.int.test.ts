@@ -151,7 +151,11 @@ describe('docker-compose.yml', () => {
         const context = join(repoRoot, build.context ?? '.');
         expect(existsSync(context), `${name} build context`).toBe(true);
         expect(existsSync(join(context, build.dockerfile ?? 'Dockerfile')), `${name} dockerfile`).toBe(true);
-        if (build.target) expect(stages.map((st) => st.name), `${name} build target`).toContain(build.target);
+        if (build.target)
+          expect(
+            stages.map((st) => st.name),
+            `${name} build target`,
+          ).toContain(build.target);
       }
       for (const volume of s.volumes ?? []) {
         const source = typeof volume === 'string' ? volume.split(':')[0] : volume.source;

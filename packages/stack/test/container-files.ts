@@ -63,7 +63,9 @@ export function portsOf(service: ComposeService): PublishedPort[] {
         ...(port.host_ip === undefined ? {} : { hostIp: port.host_ip }),
       };
     }
-    const parts = String(port).replace(/\/(tcp|udp)$/, '').split(':');
+    const parts = String(port)
+      .replace(/\/(tcp|udp)$/, '')
+      .split(':');
     const target = Number(parts.at(-1));
     if (parts.length === 3) return { hostIp: parts[0], published: parts[1], target };
     if (parts.length === 2) return { published: parts[0], target };

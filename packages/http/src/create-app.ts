@@ -31,6 +31,10 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.set('etag', false);
   app.set('query parser', 'extended');
 
+  app.use((req, _res, next) => {
+    (req as Request & { arrivedAt?: number }).arrivedAt = Date.now();
+    next();
+  });
   app.use(
     pinoHttp({
       logger: options.log,

@@ -1,3 +1,4 @@
+export { DEFAULT_BUDGET_MS, requestBudget } from './budget.ts';
 export { createHttpApp, errorHandler, type HttpAppOptions } from './create-app.ts';
 export { type HealthChecks, healthRouter } from './health.ts';
 export { createLifecycle, handleProcessSignals, type Lifecycle } from './lifecycle.ts';

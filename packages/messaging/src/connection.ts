@@ -3,13 +3,113 @@ import amqp, { type ChannelModel } from 'amqplib';
 
 export type { ChannelModel };
 
-/** Connects to RabbitMQ with a bounded connect time and a heartbeat so that a dead peer is noticed. */
-export async function connectAmqp(
-  url: string,
-  log: Logger,
-  options: { connectTimeoutMs?: number } = {},
-): Promise<ChannelModel> {
-  const connection = await amqp.connect(url, { timeout: options.connectTimeoutMs ?? 2_000, heartbeat: 10 } as never);
-  connection.on('error', (err) => log.warn({ err: err.message }, 'rabbitmq connection error'));
-  return connection;
+export interface AmqpConnectionOptions {
+  url: string;
+  log: Logger;
+  /** Shown in the broker's connection list. */
+  name: string;
+  connectTimeoutMs?: number;
+  /** A silent peer is declared dead after about two heartbeats. */
+  heartbeatSeconds?: number;
+  reconnectMinMs?: number;
+  reconnectMaxMs?: number;
+}
+
+export type ConnectListener = (connection: ChannelModel) => Promise<void>;
+
+export interface AmqpConnection {
+  /** The live connection, or undefined while (re)connecting: callers fail fast instead of waiting. */
+  current: () => ChannelModel | undefined;
+  /**
+   * Runs on every (re)connection, in registration order: declare the topology, open channels. A listener
+   * that fails closes that connection and a new one is tried.
+   */
+  onConnect: (listener: ConnectListener) => void;
+  /** Resolves once connected, or rejects after the timeout. */
+  ready: (timeoutMs: number) => Promise<void>;
+  close: () => Promise<void>;
+}
+
+/**
+ * One RabbitMQ connection per process, re-established with capped exponential backoff whenever it drops,
+ * with the topology declared again after each reconnect.
+ */
+export function createAmqpConnection(options: AmqpConnectionOptions): AmqpConnection {
+  const { log } = options;
+  const listeners: ConnectListener[] = [];
+  const waiters = new Set<() => void>();
+  let connection: ChannelModel | undefined;
+  let closing = false;
+  let attempt = 0;
+  let timer: NodeJS.Timeout | undefined;
+
+  const schedule = () => {
+    if (closing) return;
+    const delay = Math.min(options.reconnectMaxMs ?? 5_000, (options.reconnectMinMs ?? 100) * 2 ** attempt);
+    attempt += 1;
+    timer = setTimeout(() => void connect(), delay);
+  };
+
+  const connect = async () => {
+    let candidate: ChannelModel | undefined;
+    try {
+      candidate = await amqp.connect(options.url, {
+        timeout: options.connectTimeoutMs ?? 2_000,
+        heartbeat: options.heartbeatSeconds ?? 5,
+        clientProperties: { connection_name: options.name },
+      } as never);
+      candidate.on('error', (err: Error) => log.warn({ err: err.message }, 'rabbitmq connection error'));
+      candidate.once('close', () => {
+        if (connection === candidate) connection = undefined;
+        if (!closing) {
+          log.warn('rabbitmq connection lost; reconnecting');
+          schedule();
+        }
+      });
+      for (const listener of listeners) await listener(candidate);
+      if (closing) {
+        await candidate.close().catch(() => undefined);
+        return;
+      }
+      connection = candidate;
+      if (attempt > 0) log.info('rabbitmq connected');
+      attempt = 0;
+      for (const wake of waiters) wake();
+    } catch (err) {
+      log.warn({ err: (err as Error).message, attempt }, 'rabbitmq connect failed');
+      if (candidate) await candidate.close().catch(() => undefined);
+      else schedule();
+    }
+  };
+
+  void connect();
+
+  return {
+    current: () => connection,
+    onConnect: (listener) => {
+      listeners.push(listener);
+    },
+    ready: (timeoutMs) =>
+      connection
+        ? Promise.resolve()
+        : new Promise<void>((resolve, reject) => {
+            const wake = () => {
+              clearTimeout(limit);
+              waiters.delete(wake);
+              resolve();
+            };
+            const limit = setTimeout(() => {
+              waiters.delete(wake);
+              reject(new Error(`rabbitmq not connected within ${timeoutMs} ms`));
+            }, timeoutMs);
+            waiters.add(wake);
+          }),
+    close: async () => {
+      closing = true;
+      clearTimeout(timer);
+      const open = connection;
+      connection = undefined;
+      if (open) await open.close().catch(() => undefined);
+    },
+  };
 }

@@ -1,1 +1,31 @@
-export { type ChannelModel, connectAmqp } from './connection.ts';
+export {
+  type BatchConsumer,
+  type BatchConsumerOptions,
+  createBatchConsumer,
+  type Delivery,
+  HoldBatch,
+  isHoldBatch,
+  type Outcome,
+} from './batch-consumer.ts';
+export {
+  type AmqpConnection,
+  type AmqpConnectionOptions,
+  type ChannelModel,
+  createAmqpConnection,
+} from './connection.ts';
+export {
+  createPublisher,
+  isPublishFailed,
+  type Publisher,
+  PublishFailed,
+  type PublishFailure,
+  type PublishOptions,
+} from './publisher.ts';
+export { createQueueInspector, type QueueInspector } from './queue-inspector.ts';
+export {
+  declareLiftRideTopology,
+  type LiftRideTopology,
+  liftRideTopology,
+  persistQueueArguments,
+  type QueueLimits,
+} from './topology.ts';

@@ -1,3 +1,4 @@
+export { isPgStatementError, isTransientPgError } from './errors.ts';
 export { type Migration, migrate, readMigrations } from './migrate.ts';
 export { createPool, type Pool, type PoolClient, type PoolOptions, withTransaction } from './pool.ts';
 export { dropDatabase, type ServiceDatabase, setupDatabase } from './setup-database.ts';

@@ -1,4 +1,4 @@
-import { port, positiveInt, processFields, url } from '@skico/config';
+import { flag, port, positiveInt, processFields, url } from '@skico/config';
 import { z } from 'zod';
 
 export const liftRideConfigSchema = z.object({
@@ -24,6 +24,14 @@ export const liftRideConfigSchema = z.object({
   WAIT_TIMES_TTL_SECONDS: positiveInt(120, 'How long a wait-time estimate is cached.'),
   LIFT_CAPACITY_PER_MINUTE: positiveInt(30, 'Riders a lift loads per minute, for the wait-time estimate.'),
   METADATA_TTL_SECONDS: positiveInt(60, 'How long resort metadata (seasons, lifts) is cached in Redis.'),
+  PUBLISH_TIMEOUT_MS: positiveInt(1_000, 'Longest wait for the broker to confirm a ride before the fallback.'),
+  PUBLISH_FALLBACK: flag(true, 'Write a ride directly to Postgres when the broker cannot confirm it.'),
+  FALLBACK_CONCURRENCY: positiveInt(8, 'Direct writes in flight at most (the fallback bulkhead).'),
+  QUEUE_DELIVERY_LIMIT: positiveInt(5, 'Deliveries of one message before it is dead-lettered.'),
+  QUEUE_MAX_LENGTH: positiveInt(1_000_000, 'Rides the queue holds before publishes are refused.'),
+  WORKER_BATCH_SIZE: positiveInt(500, 'Rides the worker writes in one transaction at most.'),
+  WORKER_LINGER_MS: positiveInt(20, 'How long the worker waits to fill a batch.'),
+  WORKER_PREFETCH: positiveInt(1_000, 'Unacknowledged deliveries the broker sends the worker ahead.'),
 });
 
 export type LiftRideConfig = z.infer<typeof liftRideConfigSchema>;

@@ -1,44 +1,65 @@
-import { createCache, createRedisClient, redisReady } from '@skico/cache';
-import { createUpstream, listen, runProcess } from '@skico/http';
-import { createPool } from '@skico/pg';
+import { createMetricsRegistry, createUpstream, listen, runProcess } from '@skico/http';
+import { createPublisher, createQueueInspector } from '@skico/messaging';
+import { createBreaker } from '@skico/resilience';
 import { createApp } from './app.ts';
+import { createLiftRideClients } from './composition.ts';
 import { liftRideConfigSchema } from './config.ts';
 import { createResortMetadata } from './data/resort-metadata.ts';
 import { createRideQueries } from './data/ride-queries.ts';
 import { createRideService } from './domain/ride-service.ts';
+import { healthDepsRouter } from './health-deps.ts';
+import { liftRideDependencies } from './resilience.ts';
 
 await runProcess({ service: 'lift-ride', configSchema: liftRideConfigSchema }, async ({ config, log, lifecycle }) => {
-  const pool = createPool({ url: config.DATABASE_URL, applicationName: 'lift-ride', max: config.PG_POOL_MAX, log });
-  lifecycle.onShutdown('postgres', () => pool.end());
-  const redis = createRedisClient({ url: config.REDIS_URL, keyPrefix: config.NAMESPACE, log });
-  lifecycle.onShutdown('redis', () => redis.quit().then(() => undefined));
-  // Redis is optional for serving (reads fall back to Postgres), so a missing Redis only delays start a little.
-  if (!(await redisReady(redis, 2_000))) log.warn('starting without redis');
+  const clients = await createLiftRideClients(config, log, lifecycle, 'lift-ride');
+  const publisher = createPublisher(clients.amqp, {
+    exchange: clients.topology.exchange,
+    routingKey: clients.topology.routingKey,
+  });
+  const rabbitmq = createBreaker(liftRideDependencies.rabbitmq);
+  const fallback = createBreaker({ ...liftRideDependencies.fallback, capacity: config.FALLBACK_CONCURRENCY });
+  const resortBreaker = createBreaker(liftRideDependencies.resort);
   const resort = createUpstream({ name: 'resort', baseUrl: config.RESORT_URL, connections: 16 });
   lifecycle.onShutdown('resort client', () => resort.close());
+  // Waits briefly for the broker so that the first rides are queued; without it they take the fallback.
+  await clients.amqp.ready(5_000).catch(() => log.warn('starting without rabbitmq'));
 
-  const cache = createCache({ redis, namespace: 'liftride:v1:', log });
   const rides = createRideService({
-    pool,
-    cache,
-    queries: createRideQueries(pool),
+    cache: clients.cache,
+    queries: createRideQueries(clients.pool),
     metadata: createResortMetadata({
       upstream: resort,
-      cache,
+      breaker: resortBreaker,
+      cache: clients.cache,
       localTtlMs: 10_000,
       sharedTtlSeconds: config.METADATA_TTL_SECONDS,
-      timeoutMs: 1_000,
     }),
+    accept: {
+      publisher,
+      rabbitmq,
+      write: clients.write,
+      fallback,
+      fallbackEnabled: config.PUBLISH_FALLBACK,
+      publishTimeoutMs: config.PUBLISH_TIMEOUT_MS,
+      log,
+    },
     waitWindowMinutes: config.WAIT_WINDOW_MINUTES,
     liftCapacityPerMinute: config.LIFT_CAPACITY_PER_MINUTE,
     readTtlSeconds: config.READ_CACHE_TTL_SECONDS,
     waitTimesTtlSeconds: config.WAIT_TIMES_TTL_SECONDS,
   });
 
+  const inspector = createQueueInspector(clients.amqp);
   const app = createApp({
     log,
     rides,
-    readiness: { postgres: () => pool.query('SELECT 1') },
+    metrics: createMetricsRegistry('lift-ride'),
+    readiness: { postgres: () => clients.pool.query('SELECT 1') },
+    healthDeps: healthDepsRouter({
+      ...clients,
+      breakers: [clients.postgres, rabbitmq, fallback, resortBreaker],
+      inspector,
+    }),
     isDraining: lifecycle.isShuttingDown,
   });
   const server = await listen(app, { port: config.LIFT_RIDE_PORT, host: config.HOST });

@@ -1,30 +1,49 @@
-import { createHttpApp, listen, runProcess } from '@skico/http';
-import { connectAmqp } from '@skico/messaging';
-import { createPool } from '@skico/pg';
+import { createHttpApp, createMetricsRegistry, listen, runProcess } from '@skico/http';
+import { createBatchConsumer, createQueueInspector } from '@skico/messaging';
+import { createLiftRideClients } from './composition.ts';
 import { liftRideConfigSchema } from './config.ts';
+import { healthDepsRouter } from './health-deps.ts';
+import { createPersistHandler } from './worker/persist-handler.ts';
 
-// The queue consumer's composition root. It serves only health on its own port.
+// The queue consumer's composition root: batches from lift-rides.persist into Postgres. It serves only
+// health and metrics on its own port.
 await runProcess(
   { service: 'lift-ride-worker', configSchema: liftRideConfigSchema },
   async ({ config, log, lifecycle }) => {
-    const pool = createPool({
-      url: config.DATABASE_URL,
-      applicationName: 'lift-ride-worker',
-      max: config.PG_POOL_MAX,
+    const clients = await createLiftRideClients(config, log, lifecycle, 'lift-ride-worker');
+    const consumer = createBatchConsumer({
+      connection: clients.amqp,
+      queue: clients.topology.queue,
+      prefetch: config.WORKER_PREFETCH,
+      batchSize: config.WORKER_BATCH_SIZE,
+      lingerMs: config.WORKER_LINGER_MS,
+      holdRetryMs: 500,
       log,
+      handle: createPersistHandler({ write: clients.write, log }),
     });
-    lifecycle.onShutdown('postgres', () => pool.end());
-    const amqp = await connectAmqp(config.AMQP_URL, log);
-    lifecycle.onShutdown('rabbitmq', () => amqp.close());
+    // Registered after the clients, so it runs before they close: stop consuming, finish the batch in hand.
+    lifecycle.onShutdown('consumer', () => consumer.stop(config.SHUTDOWN_GRACE_MS));
+    await clients.amqp.ready(10_000);
 
+    const inspector = createQueueInspector(clients.amqp);
     const app = createHttpApp({
       log,
       isDraining: lifecycle.isShuttingDown,
-      readiness: { postgres: () => pool.query('SELECT 1') },
-      mount: () => undefined,
+      metrics: createMetricsRegistry('lift-ride-worker'),
+      readiness: { rabbitmq: async () => clients.amqp.ready(0) },
+      mount: (app) => {
+        app.use(
+          healthDepsRouter({
+            ...clients,
+            breakers: [clients.postgres],
+            inspector,
+            extra: () => ({ consumer: { status: consumer.holding() ? 'degraded' : 'up' } }),
+          }),
+        );
+      },
     });
     const server = await listen(app, { port: config.LIFT_RIDE_WORKER_PORT, host: config.HOST });
     lifecycle.onShutdown('http', () => server.close(config.SHUTDOWN_GRACE_MS));
-    log.info({ port: server.port }, 'lift-ride worker listening');
+    log.info({ port: server.port }, 'lift-ride worker consuming');
   },
 );

@@ -2,15 +2,17 @@ import type { Cache } from '@skico/cache';
 import type { ResortDetail } from '@skico/contracts';
 import { DependencyUnavailable } from '@skico/errors';
 import type { Upstream } from '@skico/http';
+import type { Breaker } from '@skico/resilience';
 
 export interface MetadataOptions {
   upstream: Upstream;
+  /** Guards the resort service; its timeout bounds each metadata call. */
+  breaker: Breaker;
   cache: Cache;
   /** How long this process keeps a resort's metadata without asking Redis again. */
   localTtlMs: number;
   /** How long Redis keeps it: a lift edit reaches new rides within local + shared TTL. */
   sharedTtlSeconds: number;
-  timeoutMs: number;
 }
 
 /**
@@ -21,14 +23,17 @@ export function createResortMetadata(options: MetadataOptions) {
   const local = new Map<number, { value: ResortDetail | undefined; expires: number }>();
 
   const fetchResort = async (resortID: number): Promise<ResortDetail | undefined> => {
-    const answer = await options.upstream.json<ResortDetail>({
-      method: 'GET',
-      path: `/resorts/${resortID}`,
-      timeoutMs: options.timeoutMs,
+    return options.breaker.run(async (signal) => {
+      const answer = await options.upstream.json<ResortDetail>({
+        method: 'GET',
+        path: `/resorts/${resortID}`,
+        timeoutMs: 30_000,
+        signal,
+      });
+      if (answer.status === 404) return undefined;
+      if (answer.status !== 200) throw new DependencyUnavailable('resort', 'failed');
+      return answer.body;
     });
-    if (answer.status === 404) return undefined;
-    if (answer.status !== 200) throw new DependencyUnavailable('resort', 'failed');
-    return answer.body;
   };
 
   return {

@@ -1,25 +1,16 @@
 import type { Cache } from '@skico/cache';
 import type { VerticalAnswer, WaitTimes } from '@skico/contracts';
 import { notFound } from '@skico/errors';
-import { type Pool, withTransaction } from '@skico/pg';
 import type { ResortMetadata } from '../data/resort-metadata.ts';
 import type { RideQueries, SeasonStats } from '../data/ride-queries.ts';
-import { insertRides } from '../data/ride-writer.ts';
+import { type AcceptContext, type AcceptDeps, acceptRide } from './accept-ride.ts';
 import { type RideRequest, resolveRide } from './record-ride.ts';
-import {
-  dayVerticalKey,
-  keysChangedBy,
-  type Ride,
-  skierStatsKey,
-  skierTotalsKey,
-  uniqueSkiersKey,
-  waitTimesKey,
-} from './ride.ts';
+import { dayVerticalKey, type Ride, skierStatsKey, skierTotalsKey, uniqueSkiersKey, waitTimesKey } from './ride.ts';
 import { estimateWaitMinutes } from './wait-time.ts';
 
 export interface RideServiceDeps {
-  pool: Pool;
   cache: Cache;
+  accept: AcceptDeps;
   metadata: ResortMetadata;
   queries: RideQueries;
   /** Window the wait-time estimate measures ride rates over, in minutes. */
@@ -45,20 +36,11 @@ export function createRideService(deps: RideServiceDeps) {
     return resort;
   };
 
-  /** The idempotent insert: rides and aggregates in one transaction, then the changed keys invalidated. */
-  const persist = async (rides: Ride[]): Promise<Ride[]> => {
-    const added = await withTransaction(deps.pool, (client) => insertRides(client, rides));
-    await cache.invalidate([...new Set(added.flatMap(keysChangedBy))]);
-    return added;
-  };
-
   return {
-    persist,
-
-    /** Validates a ride against the resort's metadata and writes it. */
-    async record(request: RideRequest): Promise<Ride> {
+    /** Validates a ride against the resort's metadata and makes it durable (queue, or the fallback write). */
+    async record(request: RideRequest, context: AcceptContext): Promise<Ride> {
       const ride = await resolveRide(deps.metadata, request);
-      await persist([ride]);
+      await acceptRide(deps.accept, ride, context);
       return ride;
     },
 

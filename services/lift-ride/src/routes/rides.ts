@@ -1,6 +1,6 @@
 import { dayParams, liftRideBody, liftRideParams, skierParams, skierStatsQuery, verticalQuery } from '@skico/contracts';
 import { notFound } from '@skico/errors';
-import { parseRequest } from '@skico/http';
+import { parseRequest, requestBudget } from '@skico/http';
 import { Router } from 'express';
 import type { RideService } from '../domain/ride-service.ts';
 
@@ -12,7 +12,10 @@ export function ridesRouter(deps: { rides: RideService }): Router {
   router.post(ridePath, async (req, res) => {
     const params = parseRequest(liftRideParams, req.params, 'path');
     const body = parseRequest(liftRideBody, req.body, 'body');
-    const ride = await deps.rides.record({ ...params, ...body });
+    const ride = await deps.rides.record(
+      { ...params, ...body },
+      { idempotencyKey: req.get('idempotency-key'), requestId: String(req.id), budgetMs: requestBudget(req) },
+    );
     res.status(201).json({
       resortID: ride.resortID,
       seasonID: ride.seasonID,

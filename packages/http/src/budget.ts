@@ -1,0 +1,15 @@
+import type { Request } from 'express';
+
+/** The budget a service gives a request when its caller did not say (a direct call, not via the gateway). */
+export const DEFAULT_BUDGET_MS = 2_000;
+
+/**
+ * Milliseconds left of the caller's budget, from the Request-Timeout header the gateway forwards, measured
+ * from when this request arrived. Outbound calls size their timeouts from it.
+ */
+export function requestBudget(req: Request, fallbackMs = DEFAULT_BUDGET_MS): number {
+  const header = Number(req.get('request-timeout'));
+  const budget = Number.isInteger(header) && header > 0 && header <= 60_000 ? header : fallbackMs;
+  const arrived = (req as Request & { arrivedAt?: number }).arrivedAt ?? Date.now();
+  return Math.max(0, budget - (Date.now() - arrived));
+}

@@ -1,0 +1,1 @@
+export { type Breaker, type BreakerOptions, type BreakerState, createBreaker } from './breaker.ts';

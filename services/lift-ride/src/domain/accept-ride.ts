@@ -1,0 +1,66 @@
+import type { LiftRideRecordedV1 } from '@skico/contracts';
+import { DependencyUnavailable, isDependencyUnavailable } from '@skico/errors';
+import type { Logger } from '@skico/log';
+import type { Publisher } from '@skico/messaging';
+import type { Breaker } from '@skico/resilience';
+import { type Ride, rideKey } from './ride.ts';
+import type { RideWriter } from './ride-writer.ts';
+
+export interface AcceptDeps {
+  publisher: Publisher;
+  /** Guards the publish: once the broker misbehaves, rides go straight to the fallback. */
+  rabbitmq: Breaker;
+  write: RideWriter;
+  /** The synchronous fallback's own bulkhead, so that a broker outage cannot take every connection. */
+  fallback: Breaker;
+  fallbackEnabled: boolean;
+  publishTimeoutMs: number;
+  log: Logger;
+}
+
+export interface AcceptContext {
+  idempotencyKey?: string;
+  requestId?: string;
+  /** Milliseconds left of the caller's budget. */
+  budgetMs: number;
+}
+
+/**
+ * Makes a ride durable before it is acknowledged: confirmed by the broker (persistent message, quorum
+ * queue), or else committed to Postgres by the synchronous fallback. Never answers for a ride that is
+ * neither. @throws DependencyUnavailable (503) when both paths fail.
+ */
+export async function acceptRide(deps: AcceptDeps, ride: Ride, context: AcceptContext): Promise<'queued' | 'written'> {
+  const message: LiftRideRecordedV1 = {
+    type: 'lift-ride.recorded',
+    schemaVersion: 1,
+    ride,
+    requestId: context.requestId,
+    acceptedAt: new Date().toISOString(),
+  };
+  const started = Date.now();
+  try {
+    await deps.rabbitmq.run(
+      () =>
+        deps.publisher.publish(message, {
+          messageId: context.idempotencyKey ?? rideKey(ride),
+          headers: context.requestId ? { 'x-request-id': context.requestId } : undefined,
+          timeoutMs: Math.min(deps.publishTimeoutMs, context.budgetMs),
+        }),
+      { timeoutMs: Math.min(deps.publishTimeoutMs, context.budgetMs) + 50 },
+    );
+    return 'queued';
+  } catch (err) {
+    if (!isDependencyUnavailable(err)) throw err;
+    deps.log.warn(
+      { reason: err.reason, cause: (err.cause as Error)?.message },
+      'publish failed; writing the ride directly',
+    );
+    if (!deps.fallbackEnabled)
+      throw new DependencyUnavailable('rabbitmq', 'failed', { cause: err, retryAfterSeconds: 1 });
+  }
+  const left = context.budgetMs - (Date.now() - started);
+  if (left <= 0) throw new DependencyUnavailable('rabbitmq', 'timeout', { retryAfterSeconds: 1 });
+  await deps.fallback.run(() => deps.write([ride], { timeoutMs: left }), { timeoutMs: left });
+  return 'written';
+}

@@ -1,0 +1,48 @@
+import { isPgStatementError } from '@skico/pg';
+import type { BreakerOptions } from '@skico/resilience';
+
+/**
+ * Every outbound dependency of the lift-ride processes and its knobs, in one place. Timeouts are upper
+ * bounds: each call also stays within what is left of its request's budget.
+ */
+export const liftRideDependencies = {
+  postgres: {
+    name: 'postgres',
+    timeoutMs: 1_500,
+    errorThresholdPercentage: 50,
+    volumeThreshold: 10,
+    resetTimeoutMs: 2_000,
+    // Within the pool size (PG_POOL_MAX): calls beyond it would only queue for a connection.
+    capacity: 10,
+    rollingWindowMs: 10_000,
+    // A statement Postgres rejected (a constraint, bad data) says nothing about its health.
+    isHealthy: isPgStatementError,
+  },
+  rabbitmq: {
+    name: 'rabbitmq',
+    timeoutMs: 1_050,
+    errorThresholdPercentage: 50,
+    volumeThreshold: 10,
+    resetTimeoutMs: 2_000,
+    capacity: 512,
+    rollingWindowMs: 10_000,
+  },
+  fallback: {
+    name: 'postgres-fallback',
+    timeoutMs: 1_500,
+    errorThresholdPercentage: 100,
+    volumeThreshold: 1_000_000,
+    resetTimeoutMs: 1_000,
+    capacity: 8,
+    rollingWindowMs: 10_000,
+  },
+  resort: {
+    name: 'resort',
+    timeoutMs: 1_000,
+    errorThresholdPercentage: 50,
+    volumeThreshold: 5,
+    resetTimeoutMs: 2_000,
+    capacity: 16,
+    rollingWindowMs: 10_000,
+  },
+} satisfies Record<string, BreakerOptions>;

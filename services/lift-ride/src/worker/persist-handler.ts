@@ -1,0 +1,70 @@
+import { liftRideRecordedV1 } from '@skico/contracts';
+import { isDependencyUnavailable } from '@skico/errors';
+import type { Logger } from '@skico/log';
+import { type Delivery, HoldBatch, type Outcome } from '@skico/messaging';
+import type { Ride } from '../domain/ride.ts';
+import type { RideWriter } from '../domain/ride-writer.ts';
+
+function parse(delivery: Delivery): Ride | string {
+  let json: unknown;
+  try {
+    json = JSON.parse(delivery.body.toString('utf8'));
+  } catch {
+    return 'body is not JSON';
+  }
+  const result = liftRideRecordedV1.safeParse(json);
+  if (!result.success) return result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+  return result.data.ride;
+}
+
+/**
+ * The worker's handler: validate every message (invalid ones are rejected, straight to the dead-letter
+ * queue), write the valid ones in one transaction, and ack after commit. Postgres unavailable: hold the
+ * batch. A statement that fails for one message: write the messages one by one so that only the message
+ * at fault is retried (and dead-lettered at the delivery limit) while the others go through.
+ */
+export function createPersistHandler(deps: { write: RideWriter; log: Logger }) {
+  const writeOrHold = async (rides: Ride[]) => {
+    try {
+      await deps.write(rides);
+      return undefined;
+    } catch (err) {
+      if (isDependencyUnavailable(err)) throw new HoldBatch('postgres unavailable', { cause: err });
+      return err;
+    }
+  };
+
+  return async (batch: Delivery[]): Promise<Outcome[]> => {
+    const outcomes: Outcome[] = [];
+    const valid: { index: number; ride: Ride }[] = [];
+    batch.forEach((delivery, index) => {
+      const parsed = parse(delivery);
+      if (typeof parsed === 'string') {
+        deps.log.warn(
+          { messageId: delivery.messageId, reason: parsed },
+          'invalid message rejected to the dead-letter queue',
+        );
+        outcomes[index] = 'reject';
+      } else valid.push({ index, ride: parsed });
+    });
+    if (valid.length === 0) return outcomes;
+
+    const failure = await writeOrHold(valid.map((v) => v.ride));
+    if (failure === undefined) {
+      for (const v of valid) outcomes[v.index] = 'ack';
+      return outcomes;
+    }
+    for (const v of valid) {
+      const error = await writeOrHold([v.ride]);
+      outcomes[v.index] = error === undefined ? 'ack' : 'retry';
+      if (error !== undefined) {
+        const delivery = batch[v.index];
+        deps.log.warn(
+          { err: error, messageId: delivery?.messageId, deliveryCount: delivery?.deliveryCount },
+          'message failed; it is retried up to the delivery limit',
+        );
+      }
+    }
+    return outcomes;
+  };
+}

@@ -113,7 +113,7 @@ export function createBatchConsumer(options: BatchConsumerOptions): BatchConsume
     for (;;) {
       try {
         const outcomes = await options.handle(deliveries);
-        batch.forEach((item, i) => settle(item, outcomes[i] ?? 'retry'));
+        for (const [i, item] of batch.entries()) settle(item, outcomes[i] ?? 'retry');
         processed += 1;
         break;
       } catch (err) {

@@ -64,7 +64,7 @@ describe('breaker', () => {
 
   it('when the bulkhead is full, then the next call is refused at once', async () => {
     const breaker = createBreaker(options);
-    let release = () => undefined as void;
+    let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });

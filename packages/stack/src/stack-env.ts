@@ -13,6 +13,8 @@ export interface StackSettings {
   logLevel: string;
   /** Extra variables for every process, such as tuning knobs of a test. */
   extra?: Record<string, string>;
+  /** Variables for one process only, by process name: a test points one process at a fault proxy. */
+  overrides?: Record<string, Record<string, string>>;
 }
 
 export const defaultSettings: StackSettings = {
@@ -61,5 +63,5 @@ export function processEnv(spec: ProcessSpec, settings: StackSettings): Record<s
     env.SKIER_URL = url('skier');
     env.LIFT_RIDE_URL = url('lift-ride');
   }
-  return env;
+  return { ...env, ...settings.overrides?.[spec.name] };
 }

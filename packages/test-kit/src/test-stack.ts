@@ -1,5 +1,14 @@
 import { dropDatabase } from '@skico/pg';
-import { defaultAdminUrl, processes, type StackOptions, type StackSettings, startStack } from '@skico/stack';
+import {
+  databaseUrl,
+  defaultAdminUrl,
+  processEnv,
+  processes,
+  type StackOptions,
+  type StackSettings,
+  serviceSchemas,
+  startStack,
+} from '@skico/stack';
 import { freePort } from './free-port.ts';
 import { uniqueName } from './unique-name.ts';
 
@@ -39,6 +48,18 @@ export async function startTestStack(options: TestStackOptions = {}) {
     ...stack,
     database,
     namespace,
+    /** The connection URL of a service's own role in this stack's database. */
+    databaseUrlOf: (service: string) => {
+      const schema = serviceSchemas.find((s) => s.service === service);
+      if (!schema) throw new Error(`no schema for ${service}`);
+      return databaseUrl(stack.settings, schema);
+    },
+    /** Starts a process of the table that this stack did not start (see `only`), with the stack's settings. */
+    startProcess: (name: string) => {
+      const spec = processes.find((p) => p.name === name);
+      if (!spec) throw new Error(`no process ${name}`);
+      stack.supervisor.start(spec, processEnv(spec, stack.settings));
+    },
     /** The recent output lines of every process, for assertions and failure messages. */
     logs: () => [...lines],
     stop: async () => {

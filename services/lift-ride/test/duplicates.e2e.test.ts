@@ -1,6 +1,14 @@
 import { startTestStack, type TestStack, waitFor } from '@skico/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { distinctRides, expectedVertical, inParallel, liftRideDb, postRide, rideKeyOf, seeded } from './pipeline-kit.ts';
+import {
+  distinctRides,
+  expectedVertical,
+  inParallel,
+  liftRideDb,
+  postRide,
+  rideKeyOf,
+  seeded,
+} from './pipeline-kit.ts';
 
 let stack: TestStack;
 let db: Awaited<ReturnType<typeof liftRideDb>>;
@@ -36,7 +44,10 @@ describe('exactly-once effect of lift rides through the queue', () => {
     // A retry with the same key while the first is still in flight is answered 409, as the draft says.
     expect(Object.keys(statuses).filter((s) => s !== '201' && s !== '409')).toEqual([]);
 
-    await waitFor(async () => (await db.count()) >= rides.length, { timeoutMs: 60_000, message: 'rides did not drain' });
+    await waitFor(async () => (await db.count()) >= rides.length, {
+      timeoutMs: 60_000,
+      message: 'rides did not drain',
+    });
     const keys = await db.keys();
     expect(keys.size).toBe(rides.length);
     expect(rides.every((r) => keys.has(rideKeyOf(r)))).toBe(true);

@@ -25,7 +25,13 @@ export function distinctRides(count: number, seed: number, skiers = 2_000): Sent
   const rand = seeded(seed);
   const rides = new Map<string, SentRide>();
   while (rides.size < count) {
-    const r = { resortID: rand(1, 10), dayID: rand(1, 3), skierID: rand(1, skiers), liftID: rand(1, 40), time: rand(1, 360) };
+    const r = {
+      resortID: rand(1, 10),
+      dayID: rand(1, 3),
+      skierID: rand(1, skiers),
+      liftID: rand(1, 40),
+      time: rand(1, 360),
+    };
     rides.set(rideKeyOf(r), r);
   }
   return [...rides.values()];
@@ -52,7 +58,11 @@ export async function postRide(stack: TestStack, r: SentRide, headers: Record<st
     signal: AbortSignal.timeout(15_000),
   });
   await res.arrayBuffer();
-  return { status: res.status, retryAfter: res.headers.get('retry-after'), replayed: res.headers.get('idempotent-replayed') };
+  return {
+    status: res.status,
+    retryAfter: res.headers.get('retry-after'),
+    replayed: res.headers.get('idempotent-replayed'),
+  };
 }
 
 /** A client of the stack's lift_ride schema, for what an observer sees in Postgres. */
@@ -79,7 +89,8 @@ export async function liftRideDb(stack: TestStack) {
         ).rows[0].n,
       ),
     /** Total vertical of all skier-days: equals 10 × liftID summed over the distinct rides sent. */
-    totalVertical: async () => Number((await client.query('SELECT coalesce(sum(vertical_m), 0) AS v FROM skier_days')).rows[0].v),
+    totalVertical: async () =>
+      Number((await client.query('SELECT coalesce(sum(vertical_m), 0) AS v FROM skier_days')).rows[0].v),
     query: (sql: string, params: unknown[] = []) => client.query(sql, params),
     close: () => client.end(),
   };

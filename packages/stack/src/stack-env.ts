@@ -13,8 +13,8 @@ export interface StackSettings {
   logLevel: string;
   /** Extra variables for every process, such as tuning knobs of a test. */
   extra?: Record<string, string>;
-  /** Variables for one process only, by process name: a test points one process at a fault proxy. */
-  overrides?: Record<string, Record<string, string>>;
+  /** Rewrites one process's variables: a test points one process at a fault proxy. */
+  rewrite?: (processName: string, env: Record<string, string>) => Record<string, string>;
 }
 
 export const defaultSettings: StackSettings = {
@@ -63,5 +63,5 @@ export function processEnv(spec: ProcessSpec, settings: StackSettings): Record<s
     env.SKIER_URL = url('skier');
     env.LIFT_RIDE_URL = url('lift-ride');
   }
-  return { ...env, ...settings.overrides?.[spec.name] };
+  return settings.rewrite ? settings.rewrite(spec.name, env) : env;
 }

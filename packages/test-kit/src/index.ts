@@ -10,4 +10,5 @@ export {
 export { freePort } from './free-port.ts';
 export { startTestStack, type TestStack, type TestStackOptions } from './test-stack.ts';
 export { uniqueName } from './unique-name.ts';
+export { viaProxy } from './via-proxy.ts';
 export { type WaitForOptions, waitFor } from './wait-for.ts';

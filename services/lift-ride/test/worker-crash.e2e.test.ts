@@ -74,7 +74,9 @@ describe('a worker that crashes', () => {
     expect(rides.every((r) => keys.has(rideKeyOf(r)))).toBe(true);
     expect(await db.aggregateMismatches()).toBe(0);
     expect(await db.totalVertical()).toBe(expectedVertical(rides));
-    const dead = await fetch(`${stack.urlOf('lift-ride')}/health/deps`).then((r) => r.json());
-    expect(dead.dependencies['dead-letters'].queueDepth).toBe(0);
+    const dead = (await fetch(`${stack.urlOf('lift-ride')}/health/deps`).then((r) => r.json())) as {
+      dependencies: Record<string, { queueDepth?: number }>;
+    };
+    expect(dead.dependencies['dead-letters']?.queueDepth).toBe(0);
   }, 240_000);
 });

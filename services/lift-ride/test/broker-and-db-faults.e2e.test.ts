@@ -1,0 +1,117 @@
+import { createFaultProxy, type FaultProxy, startTestStack, type TestStack, viaProxy, waitFor } from '@skico/test-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { distinctRides, inParallel, liftRideDb, postRide, rideKeyOf, type SentRide } from './pipeline-kit.ts';
+
+let stack: TestStack;
+let amqpProxy: FaultProxy;
+let pgProxy: FaultProxy;
+let db: Awaited<ReturnType<typeof liftRideDb>>;
+
+// The lift-ride API reaches RabbitMQ, and the worker reaches Postgres, through fault proxies.
+beforeAll(async () => {
+  amqpProxy = await createFaultProxy({ target: { host: '127.0.0.1', port: 5672 } });
+  pgProxy = await createFaultProxy({ target: { host: '127.0.0.1', port: 5432 } });
+  stack = await startTestStack({
+    settings: {
+      // A small prefetch, so that rides the held worker has not taken visibly wait in the queue.
+      extra: { WORKER_PREFETCH: '100', WORKER_BATCH_SIZE: '50' },
+      rewrite: (name, env) => {
+        if (name === 'lift-ride') return { ...env, AMQP_URL: viaProxy(env.AMQP_URL as string, amqpProxy) };
+        if (name === 'lift-ride-worker') return { ...env, DATABASE_URL: viaProxy(env.DATABASE_URL as string, pgProxy) };
+        return env;
+      },
+    },
+  });
+  db = await liftRideDb(stack);
+});
+afterAll(async () => {
+  await db?.close();
+  await stack?.stop();
+  await amqpProxy?.close();
+  await pgProxy?.close();
+});
+
+async function queueDepths() {
+  const res = await fetch(`${stack.urlOf('lift-ride')}/health/deps`);
+  const body = (await res.json()) as { dependencies: Record<string, { queueDepth?: number }> };
+  return { ready: body.dependencies.queue?.queueDepth, dead: body.dependencies['dead-letters']?.queueDepth };
+}
+
+async function postAll(rides: SentRide[]) {
+  const statuses: Record<number, number> = {};
+  let slowest = 0;
+  await inParallel(rides, 8, async (ride) => {
+    const started = performance.now();
+    const { status } = await postRide(stack, ride);
+    slowest = Math.max(slowest, performance.now() - started);
+    statuses[status] = (statuses[status] ?? 0) + 1;
+  });
+  return { statuses, slowest };
+}
+
+async function expectAllPersisted(rides: SentRide[], timeoutMs: number) {
+  const wanted = rides.map(rideKeyOf);
+  await waitFor(
+    async () => {
+      const keys = await db.keys();
+      return wanted.every((k) => keys.has(k));
+    },
+    { timeoutMs, message: 'not every ride answered 201 reached Postgres' },
+  );
+  expect(await db.aggregateMismatches()).toBe(0);
+}
+
+describe('the broker unreachable for the API', () => {
+  it('when the connection is cut, then rides still answer 201 through the fallback and are all in Postgres', async () => {
+    await amqpProxy.cut();
+    const rides = distinctRides(60, 1).map((r) => ({ ...r, skierID: r.skierID + 100_000 }));
+    const { statuses } = await postAll(rides);
+    expect(statuses).toEqual({ 201: rides.length });
+    await expectAllPersisted(rides, 5_000);
+  });
+
+  it('when the broker is blackholed, then rides answer 201 within the publish timeout plus the fallback', async () => {
+    await amqpProxy.pass();
+    // Back to normal first: the API reconnects and rides flow through the queue again.
+    await waitFor(
+      async () =>
+        (
+          (await fetch(`${stack.urlOf('lift-ride')}/health/deps`).then((r) => r.json())) as {
+            dependencies: { queue: { status: string } };
+          }
+        ).dependencies.queue.status === 'up',
+      {
+        timeoutMs: 15_000,
+        message: 'the API did not reconnect to RabbitMQ',
+      },
+    );
+    await amqpProxy.blackhole();
+    const rides = distinctRides(60, 2).map((r) => ({ ...r, skierID: r.skierID + 200_000 }));
+    const { statuses, slowest } = await postAll(rides);
+    expect(statuses).toEqual({ 201: rides.length });
+    expect(slowest).toBeLessThan(2_000);
+    await expectAllPersisted(rides, 5_000);
+    await amqpProxy.pass();
+  });
+});
+
+describe('Postgres unreachable for the worker', () => {
+  it('when Postgres is blackholed, then rides are still accepted into the queue, and drain when it returns', async () => {
+    await waitFor(async () => (await queueDepths()).ready === 0, { timeoutMs: 15_000, message: 'queue not idle' });
+    await pgProxy.blackhole();
+    const rides = distinctRides(400, 3).map((r) => ({ ...r, skierID: r.skierID + 300_000 }));
+    const { statuses } = await postAll(rides);
+    expect(statuses).toEqual({ 201: rides.length });
+    await waitFor(async () => ((await queueDepths()).ready ?? 0) > 0, {
+      timeoutMs: 10_000,
+      message: 'rides did not wait in the queue',
+    });
+    const before = await db.keys();
+    expect(rides.filter((r) => before.has(rideKeyOf(r))).length).toBeLessThan(rides.length);
+
+    await pgProxy.pass();
+    await expectAllPersisted(rides, 30_000);
+    await waitFor(async () => (await queueDepths()).ready === 0, { timeoutMs: 10_000, message: 'queue did not drain' });
+    expect((await queueDepths()).dead).toBe(0);
+  }, 60_000);
+});

@@ -66,6 +66,8 @@ const scripts = {
   'db-setup': 'packages/stack/src/cli/db-setup.ts',
   'lint-extra': 'packages/stack/src/cli/lint-extra.ts',
   token: 'services/gateway/src/cli/mint-token.ts',
+  'dead-letters': 'services/lift-ride/src/cli/dead-letters.ts',
+  load: 'packages/load/src/cli.ts',
 };
 if (command === 'install') process.exit(0);
 const script = scripts[command];

@@ -13,6 +13,7 @@ export {
   type ChannelModel,
   createAmqpConnection,
 } from './connection.ts';
+export { type DeadLetter, listDeadLetters, redriveDeadLetters } from './dead-letters.ts';
 export {
   createPublisher,
   isPublishFailed,

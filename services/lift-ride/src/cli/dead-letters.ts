@@ -1,0 +1,35 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '@skico/config';
+import { liftRideTopology, listDeadLetters, redriveDeadLetters } from '@skico/messaging';
+import amqp from 'amqplib';
+import { liftRideConfigSchema } from '../config.ts';
+
+// `npm run dead-letters -- list [--limit 20]` shows what is in lift-rides.dead and why;
+// `npm run dead-letters -- redrive [--limit 100]` sends those messages back to lift-rides.persist.
+// Uses the same AMQP_URL and NAMESPACE as the services.
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { limit: { type: 'string' } },
+});
+const command = positionals[0];
+if (command !== 'list' && command !== 'redrive') {
+  console.error('usage: npm run dead-letters -- list|redrive [--limit N]');
+  process.exit(2);
+}
+const limit = Number(values.limit ?? (command === 'list' ? 20 : 100));
+const config = loadConfig(liftRideConfigSchema, process.env);
+const topology = liftRideTopology(config.NAMESPACE);
+const connection = await amqp.connect(config.AMQP_URL, { timeout: 5_000 } as never);
+try {
+  const channel = await connection.createConfirmChannel();
+  if (command === 'list') {
+    const letters = await listDeadLetters(channel, topology, limit);
+    console.log(JSON.stringify({ queue: topology.deadQueue, shown: letters.length, letters }, null, 2));
+  } else {
+    const redriven = await redriveDeadLetters(channel, topology, limit);
+    console.log(JSON.stringify({ from: topology.deadQueue, to: topology.queue, redriven }));
+  }
+  await channel.close();
+} finally {
+  await connection.close();
+}

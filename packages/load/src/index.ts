@@ -1,0 +1,17 @@
+export { type Baseline, startBaseline } from './baseline.ts';
+export { type DrainResult, waitForDrain } from './drain.ts';
+export { drainSentence, figureRows, summaryTable } from './figures.ts';
+export { renderHtml } from './html-report.ts';
+export { createHttpClient } from './http-client.ts';
+export { type MeasureOptions, measure } from './measure.ts';
+export { parseOptions } from './options.ts';
+export { type LatencySummary, percentile, summarize } from './percentiles.ts';
+export { createRandom } from './random.ts';
+export { createRecorder } from './recorder.ts';
+export type { LoadConfig, LoadReport, Ratios, RunResult } from './report.ts';
+export { defaultRetryPolicy, type RetryPolicy, sendWithRetry } from './retry.ts';
+export { createRideCounter } from './ride-counter.ts';
+export { createRideLedger } from './ride-ledger.ts';
+export { type LoadModel, runLoad } from './run-load.ts';
+export { courseRides, mixed, type RequestDescriptor, type Ride, readMix, workload } from './workloads.ts';
+export { writeReport } from './write-report.ts';

@@ -39,6 +39,6 @@ try {
   const failed = report.system.errors > 0 || (report.drain !== null && !report.drain.drained);
   process.exit(failed ? 1 : 0);
 } catch (err) {
-  console.error(`[load] ${abort.signal.aborted ? (err as Error).message : ((err as Error).stack ?? err)}`);
+  console.error(`[load] ${(err as Error).message}`);
   process.exit(1);
 }

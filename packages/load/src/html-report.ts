@@ -60,7 +60,8 @@ export function renderHtml(report: LoadReport): string {
 <style>${style}</style></head><body>
 <h1>Skico load report</h1>
 <p>${e(c.workload)} workload, ${e(bound)}, ${e(load)}, against ${e(c.target)}; seed ${c.seed}; ${e(report.createdAt)}.</p>
-<p class="note">${m.cpus} × ${e(m.cpuModel)}, ${m.memoryMb} MB, Node ${e(m.node)}, ${e(m.platform)}.
+<p class="note">${m.cpus} × ${e(m.cpuModel)}, ${m.memoryMb} MB, Node ${e(m.node)}, ${e(m.platform)};
+load average ${m.loadavg.map((l) => l.toFixed(2)).join(' / ')} at the end.
 Ratios are system ÷ baseline (a bare two-hop Node proxy and server measured in the same run):
 throughput below 1× and latency above 1× is what the system costs on this machine.</p>
 <table><tr><th></th><th>system</th><th>baseline</th><th>ratio</th></tr>${rows}</table>

@@ -67,7 +67,10 @@ export async function measure(
     const ledger = createRideLedger();
     let countBefore = 0;
     if (drainWanted) {
-      counter = await createRideCounter(dbUrl);
+      counter = await createRideCounter(dbUrl).catch((err: Error) => {
+        const where = dbUrl.replace(/\/\/[^@]*@/, '//');
+        throw new Error(`the drain check cannot reach ${where} (${err.message}): pass --database-url or --no-drain`);
+      });
       countBefore = await counter.countRows();
     }
     signal?.throwIfAborted();

@@ -11,8 +11,8 @@ export interface FigureRow {
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(2));
 const times = (r: number | undefined) => (r === undefined || Number.isNaN(r) ? '–' : `${r.toFixed(2)}×`);
-const statuses = (r: RunResult) =>
-  Object.entries(r.statuses)
+const counts = (c: Record<string, number>) =>
+  Object.entries(c)
     .map(([code, n]) => `${code}: ${int(n)}`)
     .join(', ');
 
@@ -35,8 +35,9 @@ export function figureRows(report: LoadReport): FigureRow[] {
     row('latency max (ms)', (r) => ms(r.latencyMs.max), q?.max),
     row('errors', (r) => int(r.errors)),
     row('retries', (r) => int(r.retries)),
+    ...(s.retries + (b?.retries ?? 0) > 0 ? [row('retried on', (r) => counts(r.retriedStatuses) || '–')] : []),
     ...(report.config.model === 'open' ? [row('dropped arrivals', (r) => int(r.dropped))] : []),
-    row('statuses', statuses),
+    row('statuses', (r) => counts(r.statuses)),
   ];
 }
 

@@ -11,7 +11,7 @@ function state(slowness = 1) {
     const failed = i % 500 === 0;
     recorder.record(i, slowness * (1 + (i % 10)), failed ? 503 : 201, failed);
   }
-  return { recorder, retries: 7, dropped: 0, startedAt: 0, elapsedMs: 3_000 };
+  return { recorder, retries: 7, retriedStatuses: { 503: 7 }, dropped: 0, startedAt: 0, elapsedMs: 3_000 };
 }
 
 const run = (label: 'system' | 'baseline', slowness: number) =>

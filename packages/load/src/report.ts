@@ -38,6 +38,8 @@ export interface RunResult {
   /** Requests whose final answer was not an expected status, or no answer at all. */
   errors: number;
   retries: number;
+  /** Retried attempts by the status that caused the retry. */
+  retriedStatuses: Record<string, number>;
   /** Open model only: arrivals not sent because too many were in flight. */
   dropped: number;
   series: SecondSample[];
@@ -76,6 +78,7 @@ export function toRunResult(label: RunResult['label'], target: string, state: Ru
     statuses: recorder.statuses(),
     errors: recorder.errors(),
     retries: state.retries,
+    retriedStatuses: state.retriedStatuses,
     dropped: state.dropped,
     series: recorder.series(state.elapsedMs),
   };

@@ -15,9 +15,11 @@ function scripted(...answers: Attempt[]) {
 describe('retries', () => {
   it('when the target fails with 503, 429 and no answer, then it retries until the answer comes', async () => {
     const target = scripted({ status: 503 }, { status: 429, retryAfter: '0' }, { status: 0 }, { status: 200 });
-    const { attempt, retries } = await sendWithRetry(target.send, req, policy);
+    const seen: number[] = [];
+    const { attempt, retries } = await sendWithRetry(target.send, req, policy, (s) => seen.push(s));
     expect(attempt.status).toBe(200);
     expect(retries).toBe(3);
+    expect(seen).toEqual([503, 429, 0]);
   });
 
   it('when the target keeps failing, then it gives up after 5 retries with the last answer', async () => {

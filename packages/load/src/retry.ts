@@ -30,10 +30,13 @@ export async function sendWithRetry(
   send: (req: RequestDescriptor) => Promise<Attempt>,
   req: RequestDescriptor,
   policy: RetryPolicy,
+  /** Told the status (0: no answer) of every attempt that is retried. */
+  onRetry?: (status: number) => void,
 ): Promise<{ attempt: Attempt; retries: number }> {
   let attempt = await send(req);
   let retries = 0;
   while (retriable(attempt.status) && retries < policy.maxRetries) {
+    onRetry?.(attempt.status);
     const backoff = Math.random() * policy.baseBackoffMs * 2 ** retries;
     await sleep(retryAfterMs(attempt.retryAfter, policy.retryAfterCapMs) ?? backoff);
     retries++;

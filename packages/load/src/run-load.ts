@@ -32,6 +32,8 @@ export interface RunOptions {
 export interface RunState {
   recorder: Recorder;
   retries: number;
+  /** Retried attempts by their status ('no-answer' for network errors and timeouts). */
+  retriedStatuses: Record<string, number>;
   dropped: number;
   startedAt: number;
   elapsedMs: number;
@@ -60,6 +62,11 @@ export function runLoad(options: RunOptions): RunProgress {
   let issued = 0;
   let retries = 0;
   let dropped = 0;
+  const retriedStatuses: Record<string, number> = {};
+  const onRetry = (status: number) => {
+    const key = status === 0 ? 'no-answer' : String(status);
+    retriedStatuses[key] = (retriedStatuses[key] ?? 0) + 1;
+  };
 
   const next = (): RequestDescriptor | undefined => {
     if (issued >= limit || performance.now() >= deadline || options.signal?.aborted) return undefined;
@@ -67,7 +74,7 @@ export function runLoad(options: RunOptions): RunProgress {
     return options.requests.next().value as RequestDescriptor;
   };
   const execute = async (req: RequestDescriptor, from: number) => {
-    const { attempt, retries: n } = await sendWithRetry(options.send, req, policy);
+    const { attempt, retries: n } = await sendWithRetry(options.send, req, policy, onRetry);
     const end = performance.now();
     retries += n;
     const ok = req.expect.includes(attempt.status);
@@ -117,6 +124,7 @@ export function runLoad(options: RunOptions): RunProgress {
   const done = (options.model === 'open' ? open() : closed()).then(() => ({
     recorder,
     retries,
+    retriedStatuses,
     dropped,
     startedAt,
     elapsedMs: performance.now() - startedAt,

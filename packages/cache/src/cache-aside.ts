@@ -23,12 +23,22 @@ export interface Cache {
    * value is then loaded from the source.
    */
   getOrLoad: <T>(key: string, loader: () => Promise<T | undefined>, options: ReadOptions) => Promise<T | undefined>;
-  /** Removes keys after a write commits. Failures are logged: TTLs bound how stale a read can be. */
+  /**
+   * Invalidates keys after a write commits; for a few seconds they are not filled again by loads that
+   * began before the write. Failures are logged: TTLs bound how stale a read can be.
+   */
   invalidate: (keys: string[]) => Promise<void>;
   stats: () => CacheStats;
 }
 
 const NEGATIVE = '\u0000none';
+/**
+ * What an invalidation leaves behind for a few seconds instead of deleting the key. Fills are SET NX, so
+ * a reader that loaded the old value before the write committed cannot put it back after the
+ * invalidation (the race of plain cache-aside).
+ */
+const TOMBSTONE = '\u0000gone';
+const TOMBSTONE_SECONDS = 5;
 
 /** ±10 % so that keys written together do not expire together. */
 export function jitter(ttlSeconds: number, random = Math.random): number {
@@ -45,7 +55,7 @@ export function createCache(options: { redis: Redis; namespace: string; log: Log
   const read = async (key: string): Promise<{ found: boolean; value?: unknown; failed?: boolean }> => {
     try {
       const raw = await redis.get(full(key));
-      if (raw === null) return { found: false };
+      if (raw === null || raw === TOMBSTONE) return { found: false };
       return { found: true, value: raw === NEGATIVE ? undefined : JSON.parse(raw) };
     } catch (err) {
       log.debug({ err, key }, 'cache read failed');
@@ -58,7 +68,7 @@ export function createCache(options: { redis: Redis; namespace: string; log: Log
     const ttl = negative ? (options.negativeTtlSeconds ?? 0) : options.ttlSeconds;
     if (ttl <= 0) return;
     try {
-      await redis.set(full(key), negative ? NEGATIVE : JSON.stringify(value), 'EX', jitter(ttl));
+      await redis.set(full(key), negative ? NEGATIVE : JSON.stringify(value), 'EX', jitter(ttl), 'NX');
     } catch (err) {
       log.debug({ err, key }, 'cache write failed');
     }
@@ -91,7 +101,9 @@ export function createCache(options: { redis: Redis; namespace: string; log: Log
     invalidate: async (keys) => {
       if (keys.length === 0) return;
       try {
-        await redis.del(...keys.map(full));
+        const batch = redis.multi();
+        for (const key of keys) batch.set(full(key), TOMBSTONE, 'EX', TOMBSTONE_SECONDS);
+        await batch.exec();
       } catch (err) {
         log.warn({ err, keys: keys.length }, 'cache invalidation failed; entries expire by TTL');
       }

@@ -77,3 +77,30 @@ describe('cache-aside over the real Redis', () => {
     dead.disconnect();
   });
 });
+
+describe('cache-aside and concurrent writes', () => {
+  it('when a load that began before a write finishes after its invalidation, then the old value is not cached', async () => {
+    const cache = createCache({ redis, namespace, log });
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // A reader reads the old value from the source, and is slow to put it in the cache…
+    const slowRead = cache.getOrLoad(
+      'race',
+      async () => {
+        await gate;
+        return 'old';
+      },
+      { ttlSeconds: 60 },
+    );
+    // …meanwhile the write commits and invalidates.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await cache.invalidate(['race']);
+    release();
+    expect(await slowRead).toBe('old');
+    // The next reader does not get the old value back from the cache.
+    const fresh = createCache({ redis, namespace, log });
+    expect(await fresh.getOrLoad('race', async () => 'new', { ttlSeconds: 60 })).toBe('new');
+  });
+});

@@ -4,6 +4,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { pinoHttp } from 'pino-http';
 import type { Registry } from 'prom-client';
 import { type HealthChecks, healthRouter } from './health.ts';
+import type { LoadShedder } from './load-shedding.ts';
 import { metricsRouter, redMetrics } from './metrics.ts';
 import { normalizeError, toProblem } from './problem.ts';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id.ts';
@@ -18,6 +19,8 @@ export interface HttpAppOptions {
   bodyLimitBytes?: number;
   /** Keep bodies as raw bytes instead of parsing JSON (the gateway forwards them untouched). */
   rawBody?: boolean;
+  /** Refuses work at once when the process is overloaded. */
+  shedder?: LoadShedder;
   /** Where RED metrics go; served at /metrics. */
   metrics?: Registry;
   /** Mounts the service's routers; called after the common middleware and before the error handlers. */
@@ -59,6 +62,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
     app.use(metricsRouter(options.metrics));
   }
   app.use(healthRouter(options.readiness ?? {}, options.isDraining ?? (() => false)));
+  if (options.shedder) app.use(options.shedder.middleware);
   const limit = options.bodyLimitBytes ?? 16 * 1024;
   app.use(options.rawBody ? express.raw({ type: () => true, limit }) : express.json({ limit, strict: false }));
 

@@ -2,6 +2,7 @@ export { DEFAULT_BUDGET_MS, requestBudget } from './budget.ts';
 export { createHttpApp, errorHandler, type HttpAppOptions } from './create-app.ts';
 export { type HealthChecks, healthRouter } from './health.ts';
 export { createLifecycle, handleProcessSignals, type Lifecycle } from './lifecycle.ts';
+export { createLoadShedder, type LoadShedder, type SheddingOptions } from './load-shedding.ts';
 export { createMetricsRegistry, metricsRouter, type Registry, redMetrics, routeLabel } from './metrics.ts';
 export { normalizeError, type Problem, statusOf, toProblem } from './problem.ts';
 export { REQUEST_ID_HEADER, requestIdOf } from './request-id.ts';

@@ -1,18 +1,23 @@
 import type { TokenSettings } from '@skico/auth';
 import type { Redis } from '@skico/cache';
 import { operations } from '@skico/contracts';
-import { createHttpApp, type Registry, type Upstream } from '@skico/http';
+import { createHttpApp, type LoadShedder, type Registry, type Upstream } from '@skico/http';
 import type { Logger } from '@skico/log';
+import type { Breaker } from '@skico/resilience';
 import type { Idempotency } from './middleware/idempotency.ts';
 import { methodNotAllowed } from './middleware/method-not-allowed.ts';
 import type { Statistics } from './middleware/statistics.ts';
 import { apiRouter, type UpstreamName } from './routes/api-routes.ts';
 import { docsRouter } from './routes/docs.ts';
 import { operationsRouter } from './routes/operations.ts';
+import type { UpstreamCaller } from './routes/upstream-call.ts';
 
 export interface GatewayDeps {
   log: Logger;
   upstreams: Record<UpstreamName, Upstream>;
+  callUpstream: UpstreamCaller;
+  breakers: Record<UpstreamName | 'redis', Breaker>;
+  shedder?: LoadShedder;
   redis: Redis;
   idempotency: Idempotency;
   statistics: Statistics;
@@ -27,6 +32,7 @@ export function createApp(deps: GatewayDeps) {
     log: deps.log,
     isDraining: deps.isDraining,
     metrics: deps.metrics,
+    shedder: deps.shedder,
     rawBody: true,
     mount: (app) => {
       app.use(docsRouter());
@@ -34,7 +40,7 @@ export function createApp(deps: GatewayDeps) {
       app.use(
         apiRouter({
           operations,
-          upstreams: deps.upstreams,
+          callUpstream: deps.callUpstream,
           idempotency: deps.idempotency,
           statistics: deps.statistics,
           tokens: deps.tokens,

@@ -16,7 +16,7 @@ export const gatewayConfigSchema = z
       .regex(/^[a-z0-9-]*$/)
       .default('')
       .describe('Prefix of Redis keys, so that test runs do not meet.'),
-    UPSTREAM_CONNECTIONS: positiveInt(64, 'Keep-alive connections kept towards each upstream service.'),
+    UPSTREAM_CONNECTIONS: positiveInt(128, 'Keep-alive connections kept towards each upstream service.'),
     REQUEST_TIMEOUT_MS: positiveInt(2_000, 'Default time budget of a request through the gateway, in ms.'),
     JWT_SECRET: z.string().min(32).default(DEVELOPMENT_JWT_SECRET).describe('HS256 key that signs bearer tokens.'),
     JWT_ISSUER: z.string().min(1).default('skico').describe('Expected `iss` of bearer tokens.'),

@@ -1,28 +1,20 @@
-import { createRedisClient } from '@skico/cache';
+import { loadConfig } from '@skico/config';
 import { operations } from '@skico/contracts';
-import { createMetricsRegistry, createUpstream } from '@skico/http';
+import { createLifecycle } from '@skico/http';
 import { createLogger } from '@skico/log';
 import type { Express } from 'express';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
-import { createIdempotency } from '../src/middleware/idempotency.ts';
-import { createStatistics } from '../src/middleware/statistics.ts';
+import { createGatewayDeps } from '../src/composition.ts';
+import { gatewayConfigSchema } from '../src/config.ts';
 
 const log = createLogger({ service: 'test', level: 'silent' });
-// Built but never called: the test reads the routes the app registers.
-const redis = createRedisClient({ url: 'redis://127.0.0.1:6379', log });
-const upstream = (name: string) => createUpstream({ name, baseUrl: 'http://127.0.0.1:9', connections: 1 });
-const app = createApp({
-  log,
-  upstreams: { resort: upstream('resort'), skier: upstream('skier'), 'lift-ride': upstream('lift-ride') },
-  redis,
-  idempotency: createIdempotency({ redis, retentionSeconds: 60, lockSeconds: 5, log }),
-  statistics: createStatistics({ windowSeconds: 60 }),
-  tokens: { secret: 'x'.repeat(32), issuer: 'i', audience: 'a' },
-  metrics: createMetricsRegistry('gateway'),
-  requestTimeoutMs: 1000,
-});
-afterAll(() => redis.disconnect());
+const lifecycle = createLifecycle(log, { graceMs: 1000 });
+// Built as main.ts builds it, but never called: the test reads the routes the app registers.
+const app = createApp(
+  createGatewayDeps(loadConfig(gatewayConfigSchema, { RESORT_URL: 'http://127.0.0.1:9' }), log, lifecycle),
+);
+afterAll(() => lifecycle.shutdown('test'));
 
 interface Layer {
   route?: { path: string; methods: Record<string, boolean> };

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Redis } from '@skico/cache';
 import { AppError } from '@skico/errors';
 import type { Logger } from '@skico/log';
+import type { Breaker } from '@skico/resilience';
 
 export interface StoredResponse {
   status: number;
@@ -19,6 +20,8 @@ interface IdempotencyRecord {
 
 export interface IdempotencyOptions {
   redis: Redis;
+  /** Redis's breaker: when it is open, requests run unguarded at once instead of waiting on Redis. */
+  breaker: Breaker;
   /** How long a completed answer is kept for replay; the draft asks for at least 24 h. */
   retentionSeconds: number;
   /** How long an in-flight claim holds when its request never completes (a crash). */
@@ -41,7 +44,16 @@ export function fingerprint(method: string, url: string, body: Buffer | undefine
  * When Redis cannot be reached the request runs unguarded (lift rides stay exactly-once by their key).
  */
 export function createIdempotency(options: IdempotencyOptions) {
-  const { redis, log } = options;
+  const { log } = options;
+  // Every Redis call goes through Redis's breaker.
+  const redis = {
+    claim: (key: string, value: string) =>
+      options.breaker.run(() => options.redis.set(key, value, 'EX', options.lockSeconds, 'NX')),
+    save: (key: string, value: string) =>
+      options.breaker.run(() => options.redis.set(key, value, 'EX', options.retentionSeconds)),
+    get: (key: string) => options.breaker.run(() => options.redis.get(key)),
+    del: (key: string) => options.breaker.run(() => options.redis.del(key)),
+  };
   const redisKey = (key: string) => `gateway:v1:idem:${createHash('sha256').update(key).digest('hex')}`;
 
   return {
@@ -54,7 +66,7 @@ export function createIdempotency(options: IdempotencyOptions) {
       let claimed: string | null;
       try {
         const claim: IdempotencyRecord = { state: 'in-flight', fingerprint: print };
-        claimed = await redis.set(id, JSON.stringify(claim), 'EX', options.lockSeconds, 'NX');
+        claimed = await redis.claim(id, JSON.stringify(claim));
       } catch (err) {
         log.warn({ err: (err as Error).message }, 'idempotency store unavailable; request runs unguarded');
         return { response: await forward(), replayed: false };
@@ -75,8 +87,7 @@ export function createIdempotency(options: IdempotencyOptions) {
         headers: response.headers,
         body: response.body.toString('base64'),
       };
-      const store =
-        response.status >= 500 ? redis.del(id) : redis.set(id, JSON.stringify(done), 'EX', options.retentionSeconds);
+      const store = response.status >= 500 ? redis.del(id) : redis.save(id, JSON.stringify(done));
       await store.catch((err) => log.warn({ err: (err as Error).message }, 'idempotency record not saved'));
       return { response, replayed: false };
     },

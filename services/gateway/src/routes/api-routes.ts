@@ -1,17 +1,17 @@
 import { authorize, type TokenSettings, verifyBearer } from '@skico/auth';
 import { idempotencyKeyHeader, type Operation, type OwningService, requestTimeoutHeader } from '@skico/contracts';
-import { parseRequest, type Upstream } from '@skico/http';
+import { parseRequest } from '@skico/http';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { fingerprint, type Idempotency } from '../middleware/idempotency.ts';
 import type { Statistics } from '../middleware/statistics.ts';
-import { forward } from './proxy.ts';
+import type { UpstreamCaller } from './upstream-call.ts';
 
 export type UpstreamName = Exclude<OwningService, 'gateway'>;
 
 export interface ApiRouteDeps {
   operations: readonly Operation[];
-  upstreams: Record<UpstreamName, Upstream>;
+  callUpstream: UpstreamCaller;
   idempotency: Idempotency;
   statistics: Statistics;
   tokens: TokenSettings;
@@ -45,7 +45,7 @@ export function apiRouter(deps: ApiRouteDeps): Router {
   const router = Router();
   for (const operation of deps.operations) {
     if (operation.service === 'gateway') continue;
-    const upstream = deps.upstreams[operation.service];
+    const upstream = operation.service;
     const handler = async (req: Request, res: Response) => {
       if (operation.auth !== 'none') {
         const identity = await verifyBearer(req.get('authorization'), deps.tokens);
@@ -59,7 +59,8 @@ export function apiRouter(deps: ApiRouteDeps): Router {
       // The request's budget: the gateway's default, or less when the client asks for less.
       const deadline = Date.now() + Math.min(deps.timeoutMs, headers['request-timeout'] ?? deps.timeoutMs);
       const key = headers['idempotency-key'];
-      const call = () => forward(upstream, req, deadline);
+      // Only safe requests, or POSTs the client made safe with an Idempotency-Key, may be retried.
+      const call = () => deps.callUpstream(upstream, req, deadline, operation.method === 'GET' || key !== undefined);
       const { response, replayed } =
         operation.method === 'POST' && key !== undefined
           ? await deps.idempotency.run(key, fingerprint(req.method, req.originalUrl, req.body), call)

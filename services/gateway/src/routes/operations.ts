@@ -1,6 +1,7 @@
 import type { Redis } from '@skico/cache';
 import type { HealthDeps } from '@skico/contracts';
 import type { Upstream } from '@skico/http';
+import type { Breaker } from '@skico/resilience';
 import { Router } from 'express';
 import type { Statistics } from '../middleware/statistics.ts';
 import type { UpstreamName } from './api-routes.ts';
@@ -8,21 +9,25 @@ import { timed } from './api-routes.ts';
 
 type DependencyState = HealthDeps['dependencies'][string];
 
-async function upstreamState(upstream: Upstream): Promise<DependencyState> {
+const breakerPart = (breaker: Breaker) => ({ breaker: breaker.state(), inFlight: breaker.inFlight() });
+
+async function upstreamState(upstream: Upstream, breaker: Breaker): Promise<DependencyState> {
   try {
     const answer = await upstream.request({ method: 'GET', path: '/health/ready', timeoutMs: 500 });
-    return answer.status === 200 ? { status: 'up' } : { status: 'down', error: `readiness answered ${answer.status}` };
+    if (answer.status === 200)
+      return { status: breaker.state() === 'closed' ? 'up' : 'degraded', ...breakerPart(breaker) };
+    return { status: 'down', error: `readiness answered ${answer.status}`, ...breakerPart(breaker) };
   } catch {
-    return { status: 'down', error: 'unreachable or too slow' };
+    return { status: 'down', error: 'unreachable or too slow', ...breakerPart(breaker) };
   }
 }
 
-async function redisState(redis: Redis): Promise<DependencyState> {
+async function redisState(redis: Redis, breaker: Breaker): Promise<DependencyState> {
   try {
-    await redis.ping();
-    return { status: 'up' };
+    await breaker.run(() => redis.ping(), { timeoutMs: 500 });
+    return { status: 'up', ...breakerPart(breaker) };
   } catch {
-    return { status: 'down', error: 'unreachable or too slow' };
+    return { status: 'down', error: 'unreachable or too slow', ...breakerPart(breaker) };
   }
 }
 
@@ -30,6 +35,7 @@ async function redisState(redis: Redis): Promise<DependencyState> {
 export function operationsRouter(deps: {
   statistics: Statistics;
   upstreams: Record<UpstreamName, Upstream>;
+  breakers: Record<UpstreamName | 'redis', Breaker>;
   redis: Redis;
 }): Router {
   const router = Router();
@@ -38,7 +44,10 @@ export function operationsRouter(deps: {
   });
   router.get('/health/deps', async (_req, res) => {
     const names = Object.keys(deps.upstreams) as UpstreamName[];
-    const states = await Promise.all([...names.map((n) => upstreamState(deps.upstreams[n])), redisState(deps.redis)]);
+    const states = await Promise.all([
+      ...names.map((n) => upstreamState(deps.upstreams[n], deps.breakers[n])),
+      redisState(deps.redis, deps.breakers.redis),
+    ]);
     const dependencies: HealthDeps['dependencies'] = {};
     names.forEach((name, i) => {
       dependencies[name] = states[i] as DependencyState;

@@ -20,7 +20,12 @@ function pick(source: Record<string, string | string[] | undefined>, names: stri
  * Forwards a request to its upstream over the upstream's keep-alive pool; the answer is fully read. The
  * remaining budget travels as Request-Timeout so that the service sizes its own timeouts from it.
  */
-export async function forward(upstream: Upstream, req: Request, deadline: number): Promise<StoredResponse> {
+export async function forward(
+  upstream: Upstream,
+  req: Request,
+  deadline: number,
+  signal?: AbortSignal,
+): Promise<StoredResponse> {
   const headers = pick(req.headers, forwardedRequestHeaders);
   const timeoutMs = Math.max(1, deadline - Date.now());
   headers['x-request-id'] = String(req.id);
@@ -32,6 +37,7 @@ export async function forward(upstream: Upstream, req: Request, deadline: number
     headers,
     body,
     timeoutMs,
+    signal,
   });
   return { status: answer.status, headers: pick(answer.headers, forwardedResponseHeaders), body: answer.body };
 }

@@ -1,0 +1,77 @@
+import { createRedisClient } from '@skico/cache';
+import { createLoadShedder, createMetricsRegistry, createUpstream, type Lifecycle } from '@skico/http';
+import type { Logger } from '@skico/log';
+import { createBreaker, createBulkhead, createRetryBudget } from '@skico/resilience';
+import type { GatewayDeps } from './app.ts';
+import type { GatewayConfig } from './config.ts';
+import { createIdempotency } from './middleware/idempotency.ts';
+import { createStatistics } from './middleware/statistics.ts';
+import { gatewayResilience as knobs } from './resilience.ts';
+import type { UpstreamName } from './routes/api-routes.ts';
+import { createUpstreamCaller } from './routes/upstream-call.ts';
+
+/**
+ * The gateway's clients and guards from its config: a keep-alive pool, a breaker and two bulkheads per
+ * upstream, Redis behind its own breaker, the retry budget and the load shedder. Every resource
+ * registers its close. Called by main.ts (and by tests that build the same app).
+ */
+export function createGatewayDeps(config: GatewayConfig, log: Logger, lifecycle: Lifecycle): GatewayDeps {
+  const names: UpstreamName[] = ['resort', 'skier', 'lift-ride'];
+  const baseUrls: Record<UpstreamName, string> = {
+    resort: config.RESORT_URL,
+    skier: config.SKIER_URL,
+    'lift-ride': config.LIFT_RIDE_URL,
+  };
+  const upstreams = Object.fromEntries(
+    names.map((name) => {
+      const client = createUpstream({ name, baseUrl: baseUrls[name], connections: config.UPSTREAM_CONNECTIONS });
+      lifecycle.onShutdown(`upstream ${name}`, () => client.close());
+      return [name, client];
+    }),
+  ) as GatewayDeps['upstreams'];
+  const breakers = {
+    resort: createBreaker({ ...knobs.breakers.resort, capacity: config.UPSTREAM_CONNECTIONS }),
+    skier: createBreaker({ ...knobs.breakers.skier, capacity: config.UPSTREAM_CONNECTIONS }),
+    'lift-ride': createBreaker({ ...knobs.breakers['lift-ride'], capacity: config.UPSTREAM_CONNECTIONS }),
+    redis: createBreaker(knobs.breakers.redis),
+  };
+  const bulkheads = Object.fromEntries(
+    names.flatMap((name) =>
+      (['read', 'write'] as const).map((cls) => [
+        `${name}:${cls}`,
+        createBulkhead(`${name} ${cls}s`, knobs.bulkheads[cls]),
+      ]),
+    ),
+  ) as Parameters<typeof createUpstreamCaller>[0]['bulkheads'];
+  const redis = createRedisClient({ url: config.REDIS_URL, keyPrefix: config.NAMESPACE, log });
+  lifecycle.onShutdown('redis', () => redis.quit().then(() => undefined));
+  const shedder = createLoadShedder(knobs.shedding);
+  lifecycle.onShutdown('load shedder', () => shedder.stop());
+
+  return {
+    log,
+    upstreams,
+    breakers,
+    shedder,
+    callUpstream: createUpstreamCaller({
+      upstreams,
+      breakers,
+      bulkheads,
+      retry: knobs.retry,
+      budget: createRetryBudget(knobs.retryBudget),
+    }),
+    redis,
+    idempotency: createIdempotency({
+      redis,
+      breaker: breakers.redis,
+      retentionSeconds: config.IDEMPOTENCY_RETENTION_SECONDS,
+      lockSeconds: 30,
+      log,
+    }),
+    statistics: createStatistics({ windowSeconds: config.STATISTICS_WINDOW_SECONDS }),
+    tokens: { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    metrics: createMetricsRegistry('gateway'),
+    requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    isDraining: lifecycle.isShuttingDown,
+  };
+}

@@ -1,0 +1,47 @@
+import type { BreakerOptions, RetryPolicy } from '@skico/resilience';
+import type { UpstreamName } from './routes/api-routes.ts';
+
+export type TrafficClass = 'read' | 'write';
+
+const upstream = (name: UpstreamName): BreakerOptions => ({
+  name,
+  // The request budget (REQUEST_TIMEOUT_MS, or less if the client asks) bounds each call further.
+  timeoutMs: 2_000,
+  errorThresholdPercentage: 50,
+  volumeThreshold: 10,
+  resetTimeoutMs: 3_000,
+  // Replaced by UPSTREAM_CONNECTIONS at start: never more calls than connections.
+  capacity: 128,
+  rollingWindowMs: 10_000,
+});
+
+/**
+ * Every outbound dependency of the gateway and its knobs, in one place: a breaker per upstream service
+ * and for Redis, a bulkhead per upstream and class of traffic (so a surge of lift-ride POSTs cannot
+ * starve the reads), retries for safe or keyed requests inside a budget, and load shedding.
+ */
+export const gatewayResilience = {
+  breakers: {
+    resort: upstream('resort'),
+    skier: upstream('skier'),
+    'lift-ride': upstream('lift-ride'),
+    redis: {
+      name: 'redis',
+      timeoutMs: 300,
+      errorThresholdPercentage: 50,
+      volumeThreshold: 10,
+      resetTimeoutMs: 2_000,
+      capacity: 256,
+      rollingWindowMs: 10_000,
+    },
+  } satisfies Record<UpstreamName | 'redis', BreakerOptions>,
+  /**
+   * Calls in flight per upstream and class. Each class stays below the upstream's connections
+   * (UPSTREAM_CONNECTIONS, 128), so that a surge of writes always leaves connections to the reads.
+   */
+  bulkheads: { read: 96, write: 96 } satisfies Record<TrafficClass, number>,
+  retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 250 } satisfies RetryPolicy,
+  /** Retries may add at most this share of the traffic over the window (plus a small floor). */
+  retryBudget: { ratio: 0.1, minPerWindow: 10, windowMs: 10_000 },
+  shedding: { maxInFlight: 1024, maxLagMs: 500 },
+};

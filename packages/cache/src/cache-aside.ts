@@ -45,9 +45,23 @@ export function jitter(ttlSeconds: number, random = Math.random): number {
   return Math.max(1, Math.round(ttlSeconds * (0.9 + 0.2 * random())));
 }
 
+/** Runs a Redis call through Redis's breaker, so that a hung Redis costs nothing once the breaker opens. */
+export type RedisGuard = <T>(call: () => Promise<T>) => Promise<T>;
+
 /** Cache-aside over Redis for one namespace (such as `liftride:v1:`), with single-flight loads. */
-export function createCache(options: { redis: Redis; namespace: string; log: Logger }): Cache {
-  const { redis, log } = options;
+export function createCache(options: { redis: Redis; namespace: string; log: Logger; guard?: RedisGuard }): Cache {
+  const { log } = options;
+  const guard: RedisGuard = options.guard ?? ((call) => call());
+  const redis = {
+    get: (key: string) => guard(() => options.redis.get(key)),
+    fill: (key: string, value: string, ttl: number) => guard(() => options.redis.set(key, value, 'EX', ttl, 'NX')),
+    bury: (keys: string[]) =>
+      guard(() => {
+        const batch = options.redis.multi();
+        for (const key of keys) batch.set(key, TOMBSTONE, 'EX', TOMBSTONE_SECONDS);
+        return batch.exec();
+      }),
+  };
   const inFlight = new Map<string, Promise<unknown>>();
   const counts: CacheStats = { hits: 0, misses: 0, joins: 0, bypasses: 0 };
   const full = (key: string) => `${options.namespace}${key}`;
@@ -68,7 +82,7 @@ export function createCache(options: { redis: Redis; namespace: string; log: Log
     const ttl = negative ? (options.negativeTtlSeconds ?? 0) : options.ttlSeconds;
     if (ttl <= 0) return;
     try {
-      await redis.set(full(key), negative ? NEGATIVE : JSON.stringify(value), 'EX', jitter(ttl), 'NX');
+      await redis.fill(full(key), negative ? NEGATIVE : JSON.stringify(value), jitter(ttl));
     } catch (err) {
       log.debug({ err, key }, 'cache write failed');
     }
@@ -101,9 +115,7 @@ export function createCache(options: { redis: Redis; namespace: string; log: Log
     invalidate: async (keys) => {
       if (keys.length === 0) return;
       try {
-        const batch = redis.multi();
-        for (const key of keys) batch.set(full(key), TOMBSTONE, 'EX', TOMBSTONE_SECONDS);
-        await batch.exec();
+        await redis.bury(keys.map(full));
       } catch (err) {
         log.warn({ err, keys: keys.length }, 'cache invalidation failed; entries expire by TTL');
       }

@@ -1,6 +1,13 @@
 export { DEFAULT_BUDGET_MS, requestBudget } from './budget.ts';
 export { createHttpApp, errorHandler, type HttpAppOptions } from './create-app.ts';
 export { type HealthChecks, healthRouter } from './health.ts';
+export {
+  breakerState,
+  type DependencyState,
+  type GuardedDependency,
+  healthDepsRouter,
+  overallStatus,
+} from './health-deps.ts';
 export { createLifecycle, handleProcessSignals, type Lifecycle } from './lifecycle.ts';
 export { createLoadShedder, type LoadShedder, type SheddingOptions } from './load-shedding.ts';
 export { createMetricsRegistry, metricsRouter, type Registry, redMetrics, routeLabel } from './metrics.ts';

@@ -1,4 +1,5 @@
 export { isPgStatementError, isTransientPgError } from './errors.ts';
+export { type Guard, guardPool } from './guard-pool.ts';
 export { type Migration, migrate, readMigrations } from './migrate.ts';
 export { createPool, type Pool, type PoolClient, type PoolOptions, withTransaction } from './pool.ts';
 export { dropDatabase, type ServiceDatabase, setupDatabase } from './setup-database.ts';

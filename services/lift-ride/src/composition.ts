@@ -2,7 +2,7 @@ import { createCache, createRedisClient, redisReady } from '@skico/cache';
 import type { Lifecycle } from '@skico/http';
 import type { Logger } from '@skico/log';
 import { createAmqpConnection, declareLiftRideTopology, liftRideTopology } from '@skico/messaging';
-import { createPool } from '@skico/pg';
+import { createPool, guardPool } from '@skico/pg';
 import { createBreaker } from '@skico/resilience';
 import type { LiftRideConfig } from './config.ts';
 import { createRideWriter } from './domain/ride-writer.ts';
@@ -32,9 +32,12 @@ export async function createLiftRideClients(config: LiftRideConfig, log: Logger,
   lifecycle.onShutdown('rabbitmq', () => amqp.close());
 
   const postgres = createBreaker({ ...liftRideDependencies.postgres, capacity: config.PG_POOL_MAX });
-  const cache = createCache({ redis, namespace: 'liftride:v1:', log });
+  const redisBreaker = createBreaker(liftRideDependencies.redis);
+  const cache = createCache({ redis, namespace: 'liftride:v1:', log, guard: (call) => redisBreaker.run(call) });
   const write = createRideWriter({ pool, cache, postgres });
-  return { pool, redis, cache, amqp, topology, postgres, write };
+  // Reads go through the same breaker as writes: a Postgres that is down answers 503 at once.
+  const readPool = guardPool(pool, (call) => postgres.run(call));
+  return { pool, readPool, redis, redisBreaker, cache, amqp, topology, postgres, write };
 }
 
 export type LiftRideClients = Awaited<ReturnType<typeof createLiftRideClients>>;

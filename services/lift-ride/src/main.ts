@@ -7,7 +7,7 @@ import { liftRideConfigSchema } from './config.ts';
 import { createResortMetadata } from './data/resort-metadata.ts';
 import { createRideQueries } from './data/ride-queries.ts';
 import { createRideService } from './domain/ride-service.ts';
-import { healthDepsRouter } from './health-deps.ts';
+import { liftRideHealthDeps } from './health-deps.ts';
 import { liftRideDependencies } from './resilience.ts';
 
 await runProcess({ service: 'lift-ride', configSchema: liftRideConfigSchema }, async ({ config, log, lifecycle }) => {
@@ -26,7 +26,7 @@ await runProcess({ service: 'lift-ride', configSchema: liftRideConfigSchema }, a
 
   const rides = createRideService({
     cache: clients.cache,
-    queries: createRideQueries(clients.pool),
+    queries: createRideQueries(clients.readPool),
     metadata: createResortMetadata({
       upstream: resort,
       breaker: resortBreaker,
@@ -55,7 +55,7 @@ await runProcess({ service: 'lift-ride', configSchema: liftRideConfigSchema }, a
     rides,
     metrics: createMetricsRegistry('lift-ride'),
     readiness: { postgres: () => clients.pool.query('SELECT 1') },
-    healthDeps: healthDepsRouter({
+    healthDeps: liftRideHealthDeps({
       ...clients,
       breakers: [clients.postgres, rabbitmq, fallback, resortBreaker],
       inspector,

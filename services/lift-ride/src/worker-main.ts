@@ -2,7 +2,7 @@ import { createHttpApp, createMetricsRegistry, listen, runProcess } from '@skico
 import { createBatchConsumer, createQueueInspector } from '@skico/messaging';
 import { createLiftRideClients } from './composition.ts';
 import { liftRideConfigSchema } from './config.ts';
-import { healthDepsRouter } from './health-deps.ts';
+import { liftRideHealthDeps } from './health-deps.ts';
 import { createPersistHandler } from './worker/persist-handler.ts';
 
 // The queue consumer's composition root: batches from lift-rides.persist into Postgres. It serves only
@@ -33,7 +33,7 @@ await runProcess(
       readiness: { rabbitmq: async () => clients.amqp.ready(0) },
       mount: (app) => {
         app.use(
-          healthDepsRouter({
+          liftRideHealthDeps({
             ...clients,
             breakers: [clients.postgres],
             inspector,

@@ -1,6 +1,7 @@
-import { createHttpApp } from '@skico/http';
+import { createHttpApp, healthDepsRouter } from '@skico/http';
 import type { Logger } from '@skico/log';
-import type { Pool } from '@skico/pg';
+import { guardPool, type Pool } from '@skico/pg';
+import type { Breaker } from '@skico/resilience';
 import { createLiftRepository } from './data/lift-repository.ts';
 import { createResortRepository } from './data/resort-repository.ts';
 import { createSeasonRepository } from './data/season-repository.ts';
@@ -13,19 +14,23 @@ import { weatherRouter } from './routes/weather.ts';
 export interface ResortDeps {
   log: Logger;
   pool: Pool;
+  /** Every query goes through it: a Postgres that is down answers 503 at once. */
+  postgres: Breaker;
   isDraining?: () => boolean;
 }
 
 export function createApp(deps: ResortDeps) {
+  const pool = guardPool(deps.pool, (call) => deps.postgres.run(call));
   return createHttpApp({
     log: deps.log,
     isDraining: deps.isDraining,
     readiness: { postgres: () => deps.pool.query('SELECT 1') },
     mount: (app) => {
-      app.use(resortsRouter({ resorts: createResortRepository(deps.pool) }));
-      app.use(seasonsRouter({ seasons: createSeasonRepository(deps.pool) }));
-      app.use(liftsRouter({ lifts: createLiftRepository(deps.pool) }));
-      app.use(weatherRouter({ weather: createWeatherRepository(deps.pool) }));
+      app.use(healthDepsRouter({ breakers: [deps.postgres] }));
+      app.use(resortsRouter({ resorts: createResortRepository(pool) }));
+      app.use(seasonsRouter({ seasons: createSeasonRepository(pool) }));
+      app.use(liftsRouter({ lifts: createLiftRepository(pool) }));
+      app.use(weatherRouter({ weather: createWeatherRepository(pool) }));
     },
   });
 }

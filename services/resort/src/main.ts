@@ -1,13 +1,16 @@
 import { listen, runProcess } from '@skico/http';
 import { createPool } from '@skico/pg';
+import { createBreaker } from '@skico/resilience';
 import { createApp } from './app.ts';
 import { resortConfigSchema } from './config.ts';
+import { resortDependencies } from './resilience.ts';
 
 await runProcess({ service: 'resort', configSchema: resortConfigSchema }, async ({ config, log, lifecycle }) => {
   const pool = createPool({ url: config.DATABASE_URL, applicationName: 'resort', max: config.PG_POOL_MAX, log });
   lifecycle.onShutdown('postgres', () => pool.end());
 
-  const app = createApp({ log, pool, isDraining: lifecycle.isShuttingDown });
+  const postgres = createBreaker({ ...resortDependencies.postgres, capacity: config.PG_POOL_MAX });
+  const app = createApp({ log, pool, postgres, isDraining: lifecycle.isShuttingDown });
   const server = await listen(app, { port: config.RESORT_PORT, host: config.HOST });
   lifecycle.onShutdown('http', () => server.close(config.SHUTDOWN_GRACE_MS));
   log.info({ port: server.port }, 'resort service listening');

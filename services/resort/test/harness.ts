@@ -2,9 +2,11 @@ import { createResponseValidator } from '@skico/contracts';
 import { listen } from '@skico/http';
 import { createLogger } from '@skico/log';
 import { createPool, dropDatabase, type Pool } from '@skico/pg';
+import { createBreaker } from '@skico/resilience';
 import { databaseUrl, defaultAdminUrl, prepareDatabase, serviceSchemas } from '@skico/stack';
 import { uniqueName } from '@skico/test-kit';
 import { createApp } from '../src/app.ts';
+import { resortDependencies } from '../src/resilience.ts';
 
 export interface ResortHarness {
   /** The service's base URL. */
@@ -42,7 +44,9 @@ export async function startResortHarness(): Promise<ResortHarness> {
   if (!schema) throw new Error('no resort schema in the stack');
   const log = createLogger({ service: 'resort', level: 'silent' });
   const pool = createPool({ url: databaseUrl(settings, schema), applicationName: 'resort-test', log });
-  const server = await listen(createApp({ log, pool }), { port: 0 });
+  const server = await listen(createApp({ log, pool, postgres: createBreaker(resortDependencies.postgres) }), {
+    port: 0,
+  });
   const url = `http://127.0.0.1:${server.port}`;
   const conforms = createResponseValidator();
 

@@ -1,6 +1,7 @@
-import { createHttpApp, type Upstream } from '@skico/http';
+import { createHttpApp, healthDepsRouter, type Upstream } from '@skico/http';
 import type { Logger } from '@skico/log';
 import type { Pool } from '@skico/pg';
+import type { Breaker } from '@skico/resilience';
 import { createLiftRideStats } from './data/lift-ride-stats.ts';
 import { createProfileRepository } from './data/profile-repository.ts';
 import { profilesRouter } from './routes/profiles.ts';
@@ -10,6 +11,7 @@ export interface SkierDeps {
   pool: Pool;
   /** The lift-ride service, for the season stats of a profile read. */
   liftRide: Upstream;
+  breakers: { postgres: Breaker; liftRide: Breaker };
   /** Budget of the stats call of a profile read, in ms; past it the answer is degraded. */
   statsTimeoutMs: number;
   isDraining?: () => boolean;
@@ -17,13 +19,14 @@ export interface SkierDeps {
 
 export function createApp(deps: SkierDeps) {
   const profiles = createProfileRepository(deps.pool);
-  const fetchStats = createLiftRideStats(deps.liftRide);
+  const fetchStats = createLiftRideStats(deps.liftRide, deps.breakers.liftRide);
   return createHttpApp({
     log: deps.log,
     isDraining: deps.isDraining,
     // The lift-ride service is not a readiness check: without it, profiles are still served (degraded).
     readiness: { postgres: () => deps.pool.query('SELECT 1') },
     mount: (app) => {
+      app.use(healthDepsRouter({ breakers: [deps.breakers.postgres, deps.breakers.liftRide] }));
       app.use(profilesRouter({ profiles, fetchStats, statsTimeoutMs: deps.statsTimeoutMs }));
     },
   });

@@ -1,11 +1,17 @@
 import { createUpstream, listen, runProcess } from '@skico/http';
-import { createPool } from '@skico/pg';
+import { createPool, guardPool } from '@skico/pg';
+import { createBreaker } from '@skico/resilience';
 import { createApp } from './app.ts';
 import { skierConfigSchema } from './config.ts';
+import { skierDependencies } from './resilience.ts';
 
 await runProcess({ service: 'skier', configSchema: skierConfigSchema }, async ({ config, log, lifecycle }) => {
   const pool = createPool({ url: config.DATABASE_URL, applicationName: 'skier', max: config.PG_POOL_MAX, log });
   lifecycle.onShutdown('postgres', () => pool.end());
+  const breakers = {
+    postgres: createBreaker({ ...skierDependencies.postgres, capacity: config.PG_POOL_MAX }),
+    liftRide: createBreaker(skierDependencies['lift-ride']),
+  };
   const liftRide = createUpstream({
     name: 'lift-ride',
     baseUrl: config.LIFT_RIDE_URL,
@@ -17,8 +23,9 @@ await runProcess({ service: 'skier', configSchema: skierConfigSchema }, async ({
 
   const app = createApp({
     log,
-    pool,
+    pool: guardPool(pool, (call) => breakers.postgres.run(call)),
     liftRide,
+    breakers,
     statsTimeoutMs: config.STATS_TIMEOUT_MS,
     isDraining: lifecycle.isShuttingDown,
   });

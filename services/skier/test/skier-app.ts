@@ -1,10 +1,12 @@
 import { Writable } from 'node:stream';
 import { createUpstream, listen } from '@skico/http';
 import { createPool, dropDatabase, type Pool } from '@skico/pg';
+import { createBreaker } from '@skico/resilience';
 import { databaseUrl, defaultAdminUrl, prepareDatabase, serviceSchemas } from '@skico/stack';
 import { uniqueName } from '@skico/test-kit';
 import { pino } from 'pino';
 import { createApp } from '../src/app.ts';
+import { skierDependencies } from '../src/resilience.ts';
 
 export interface RunningSkierApp {
   url: string;
@@ -34,7 +36,11 @@ export async function startSkierApp(options: {
   const log = pino({ level: 'warn' }, sink);
   const pool = createPool({ url: databaseUrl(settings, schema), applicationName: 'skier-test', log });
   const liftRide = createUpstream({ name: 'lift-ride', baseUrl: options.liftRideUrl, connections: 4 });
-  const app = createApp({ log, pool, liftRide, statsTimeoutMs: options.statsTimeoutMs });
+  const breakers = {
+    postgres: createBreaker(skierDependencies.postgres),
+    liftRide: createBreaker(skierDependencies['lift-ride']),
+  };
+  const app = createApp({ log, pool, liftRide, breakers, statsTimeoutMs: options.statsTimeoutMs });
   const server = await listen(app, { port: 0 });
 
   return {

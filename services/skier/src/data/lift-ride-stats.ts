@@ -1,6 +1,7 @@
 import { type SkierStats, skierStats } from '@skico/contracts';
 import { DependencyUnavailable } from '@skico/errors';
 import type { Upstream } from '@skico/http';
+import type { Breaker } from '@skico/resilience';
 
 export interface StatsRequest {
   skierID: number;
@@ -13,25 +14,39 @@ export interface StatsRequest {
 export type FetchStats = (request: StatsRequest) => Promise<SkierStats>;
 
 /**
- * Reads a skier's ride stats from the lift-ride service's internal route.
+ * Reads a skier's ride stats from the lift-ride service's internal route, through its breaker: once the
+ * lift-ride service is known to be failing, profiles degrade at once instead of after the stats budget.
  * @throws DependencyUnavailable when it cannot be reached in time, fails, or answers something unexpected.
  */
-export function createLiftRideStats(upstream: Upstream): FetchStats {
-  return async ({ skierID, season, timeoutMs, signal, requestId }) => {
-    const query = season === undefined ? '' : `?season=${encodeURIComponent(season)}`;
-    const res = await upstream.json<unknown>({
-      method: 'GET',
-      path: `/internal/skiers/${skierID}/stats${query}`,
-      headers: requestId ? { 'x-request-id': requestId } : {},
-      timeoutMs,
-      signal,
+export function createLiftRideStats(upstream: Upstream, breaker: Breaker): FetchStats {
+  return ({ timeoutMs, ...request }) =>
+    breaker.run(
+      (signal) =>
+        fetchStats(upstream, {
+          ...request,
+          timeoutMs,
+          signal: request.signal ? AbortSignal.any([request.signal, signal]) : signal,
+        }),
+      {
+        timeoutMs,
+      },
+    );
+}
+
+async function fetchStats(upstream: Upstream, { skierID, season, timeoutMs, signal, requestId }: StatsRequest) {
+  const query = season === undefined ? '' : `?season=${encodeURIComponent(season)}`;
+  const res = await upstream.json<unknown>({
+    method: 'GET',
+    path: `/internal/skiers/${skierID}/stats${query}`,
+    headers: requestId ? { 'x-request-id': requestId } : {},
+    timeoutMs,
+    signal,
+  });
+  const parsed = res.status === 200 ? skierStats.safeParse(res.body) : undefined;
+  if (!parsed?.success) {
+    throw new DependencyUnavailable(upstream.name, 'failed', {
+      cause: new Error(`stats answer ${res.status}${parsed ? ` not a skierStats: ${parsed.error.message}` : ''}`),
     });
-    const parsed = res.status === 200 ? skierStats.safeParse(res.body) : undefined;
-    if (!parsed?.success) {
-      throw new DependencyUnavailable(upstream.name, 'failed', {
-        cause: new Error(`stats answer ${res.status}${parsed ? ` not a skierStats: ${parsed.error.message}` : ''}`),
-      });
-    }
-    return parsed.data;
-  };
+  }
+  return parsed.data;
 }

@@ -1,0 +1,122 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadConfig } from '@skico/config';
+import { gatewayConfigSchema } from '@skico/gateway/config';
+import { gatewayResilience } from '@skico/gateway/resilience';
+import { liftRideConfigSchema } from '@skico/lift-ride/config';
+import { liftRideDependencies } from '@skico/lift-ride/resilience';
+import type { BreakerOptions } from '@skico/resilience';
+import { resortDependencies } from '@skico/resort/resilience';
+import { skierConfigSchema } from '@skico/skier/config';
+import { skierDependencies } from '@skico/skier/resilience';
+import { repoRoot } from './processes.ts';
+
+/** The defaults every process starts with: the map is rendered for these. */
+export const defaults = {
+  gateway: loadConfig(gatewayConfigSchema, {}),
+  liftRide: loadConfig(liftRideConfigSchema, {}),
+  skier: loadConfig(skierConfigSchema, {}),
+};
+
+/** Each process's breakers with the capacities its main.ts applies from its config. */
+export const resilienceMap: Record<string, BreakerOptions[]> = {
+  gateway: [
+    ...(['resort', 'skier', 'lift-ride'] as const).map((n) => ({
+      ...gatewayResilience.breakers[n],
+      capacity: defaults.gateway.UPSTREAM_CONNECTIONS,
+    })),
+    gatewayResilience.breakers.redis,
+  ],
+  'lift-ride (API and worker)': [
+    { ...liftRideDependencies.postgres, capacity: defaults.liftRide.PG_POOL_MAX },
+    liftRideDependencies.redis,
+    liftRideDependencies.rabbitmq,
+    { ...liftRideDependencies.fallback, capacity: defaults.liftRide.FALLBACK_CONCURRENCY },
+    liftRideDependencies.resort,
+  ],
+  skier: [{ ...skierDependencies.postgres, capacity: defaults.skier.PG_POOL_MAX }, skierDependencies['lift-ride']],
+  resort: [resortDependencies.postgres],
+};
+
+function table(): string {
+  const lines = [
+    '| process | dependency | timeout (ms) | opens at | after calls | stays open (ms) | bulkhead | window (ms) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const [process, breakers] of Object.entries(resilienceMap)) {
+    for (const b of breakers) {
+      lines.push(
+        `| ${process} | ${b.name} | ${b.timeoutMs} | ${b.errorThresholdPercentage} % failures | ${b.volumeThreshold} | ${b.resetTimeoutMs} | ${b.capacity} | ${b.rollingWindowMs} |`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+/** docs/resilience.md, rendered from the services' tables. */
+export function renderResilienceMap(): string {
+  const g = gatewayResilience;
+  return `# Resilience map
+
+Generated from each service's \`src/resilience.ts\` and config defaults by \`npm run lint -- --fix\`;
+\`npm run lint\` fails when this page and the code disagree. A test checks that the numbers fit
+together (packages/stack/test/resilience-map.test.ts).
+
+## Deadlines
+
+A request through the gateway has a budget of ${defaults.gateway.REQUEST_TIMEOUT_MS} ms (\`REQUEST_TIMEOUT_MS\`; a
+client may ask for less with \`Request-Timeout\`). The gateway forwards what is left as \`Request-Timeout\`, and
+each service bounds its own calls by the smaller of that and the timeouts below. Redis commands fail after
+500 ms (ioredis \`commandTimeout\`), Postgres connects within 2 s, statements stop after 5 s on the server
+and 6 s on the client, and every HTTP server cuts headers after 5 s and requests after 10 s.
+
+## Breakers and bulkheads
+
+Every outbound call goes through a breaker (opossum) for its dependency, one per process. It opens when the
+failure share over the rolling window passes the threshold (once enough calls were seen), refuses calls at
+once while open (503 with Retry-After), lets one trial call through after the open period, and closes on
+success. Its bulkhead refuses calls beyond the given number in flight. Errors that only say the request
+was wrong (4xx answers, a rejected SQL statement) do not count.
+
+${table()}
+
+At the gateway, calls to each upstream are further split by class of traffic: at most ${g.bulkheads.read}
+reads and ${g.bulkheads.write} writes in flight per upstream, so that a surge of lift-ride POSTs leaves
+connections to the reads.
+
+## Retries
+
+Only at the gateway, only for GET requests and POSTs carrying an Idempotency-Key, outside the breaker: at
+most ${g.retry.maxAttempts} attempts, decorrelated jitter between ${g.retry.baseDelayMs} and ${g.retry.maxDelayMs} ms, or the upstream's
+Retry-After, and never past the deadline. Retries may add at most ${g.retryBudget.ratio * 100} % of the requests of the
+last ${g.retryBudget.windowMs / 1000} s (plus ${g.retryBudget.minPerWindow}), so that they cannot multiply an overload.
+
+## Load shedding
+
+The gateway refuses new requests with 503 and Retry-After when ${g.shedding.maxInFlight} are in progress or the event
+loop lags more than ${g.shedding.maxLagMs} ms.
+
+## Fallbacks
+
+| dependency | when it fails |
+| --- | --- |
+| RabbitMQ (lift-ride API) | rides are written to Postgres directly, at most ${defaults.liftRide.FALLBACK_CONCURRENCY} at a time (\`PUBLISH_FALLBACK\`) |
+| Postgres (worker) | the worker holds its batch and stops consuming; rides wait in the queue |
+| Redis (reads, idempotency) | reads go to Postgres; POSTs run without the idempotency record |
+| resort service (lift-ride) | resort metadata from the cache (10 s in process, ${defaults.liftRide.METADATA_TTL_SECONDS} s in Redis) |
+| lift-ride service (skier) | the profile answers without stats, \`degraded: true\` |
+`;
+}
+
+/** Compares (or with `fix`, rewrites) docs/resilience.md. Returns a problem, or undefined when in step. */
+export async function checkResilienceMap(fix: boolean): Promise<string | undefined> {
+  const path = join(repoRoot, 'docs', 'resilience.md');
+  const wanted = renderResilienceMap();
+  const current = await readFile(path, 'utf8').catch(() => '');
+  if (current === wanted) return undefined;
+  if (fix) {
+    await writeFile(path, wanted);
+    return undefined;
+  }
+  return 'docs/resilience.md is out of date: run `npm run lint -- --fix`';
+}

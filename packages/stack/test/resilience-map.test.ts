@@ -1,0 +1,53 @@
+import { gatewayResilience } from '@skico/gateway/resilience';
+import { liftRideDependencies } from '@skico/lift-ride/resilience';
+import { describe, expect, it } from 'vitest';
+import { defaults, resilienceMap } from '../src/resilience-map.ts';
+
+const budget = defaults.gateway.REQUEST_TIMEOUT_MS;
+
+describe('the resilience map', () => {
+  it('when a service calls a dependency, then its timeout is below the gateway request budget', () => {
+    for (const [process, breakers] of Object.entries(resilienceMap)) {
+      if (process === 'gateway') continue;
+      for (const b of breakers) expect(b.timeoutMs, `${process} → ${b.name}`).toBeLessThan(budget);
+    }
+  });
+
+  it('when the gateway calls an upstream, then no single call outlives the request budget', () => {
+    for (const b of resilienceMap.gateway ?? []) expect(b.timeoutMs).toBeLessThanOrEqual(budget);
+  });
+
+  it('when a ride is published and then falls back, then both fit in the budget', () => {
+    const { rabbitmq, fallback } = liftRideDependencies;
+    expect(rabbitmq.timeoutMs).toBeGreaterThanOrEqual(defaults.liftRide.PUBLISH_TIMEOUT_MS);
+    expect(Math.min(defaults.liftRide.PUBLISH_TIMEOUT_MS, rabbitmq.timeoutMs) + fallback.timeoutMs).toBeLessThanOrEqual(
+      budget + fallback.timeoutMs,
+    );
+    expect(defaults.liftRide.PUBLISH_TIMEOUT_MS).toBeLessThan(budget);
+  });
+
+  it('when retries back off, then all of them fit in the budget and their share stays bounded', () => {
+    const { retry, retryBudget } = gatewayResilience;
+    const worstBackoff = (retry.maxAttempts - 1) * retry.maxDelayMs;
+    expect(worstBackoff).toBeLessThan(budget / 2);
+    expect(retryBudget.ratio).toBeLessThanOrEqual(0.2);
+  });
+
+  it('when bulkheads are sized, then none exceeds the pool it draws on, and writes leave room for reads', () => {
+    const connections = defaults.gateway.UPSTREAM_CONNECTIONS;
+    const { read, write } = gatewayResilience.bulkheads;
+    expect(read).toBeLessThanOrEqual(connections);
+    expect(write).toBeLessThan(connections);
+    expect(defaults.liftRide.FALLBACK_CONCURRENCY).toBeLessThan(defaults.liftRide.PG_POOL_MAX);
+    for (const [process, breakers] of Object.entries(resilienceMap)) {
+      const postgres = breakers.find((b) => b.name === 'postgres');
+      const pool = process === 'skier' ? defaults.skier.PG_POOL_MAX : defaults.liftRide.PG_POOL_MAX;
+      if (postgres) expect(postgres.capacity, process).toBeLessThanOrEqual(pool);
+    }
+  });
+
+  it('when Redis is slow, then its breaker gives up before the client would', () => {
+    expect(gatewayResilience.breakers.redis.timeoutMs).toBeLessThan(500);
+    expect(liftRideDependencies.redis.timeoutMs).toBeLessThan(500);
+  });
+});

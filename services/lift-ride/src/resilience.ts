@@ -29,7 +29,8 @@ export const liftRideDependencies = {
   },
   fallback: {
     name: 'postgres-fallback',
-    timeoutMs: 1_500,
+    // After a publish that timed out (PUBLISH_TIMEOUT_MS), the direct write must still fit the budget.
+    timeoutMs: 900,
     errorThresholdPercentage: 100,
     volumeThreshold: 1_000_000,
     resetTimeoutMs: 1_000,

@@ -80,8 +80,8 @@ was wrong (4xx answers, a rejected SQL statement) do not count.
 
 ${table()}
 
-At the gateway, calls to each upstream are further split by class of traffic: at most ${g.bulkheads.read}
-reads and ${g.bulkheads.write} writes in flight per upstream, so that a surge of lift-ride POSTs leaves
+At the gateway, calls to each upstream are further split by class of traffic: at most ${defaults.gateway.READ_CONCURRENCY}
+reads and ${defaults.gateway.WRITE_CONCURRENCY} writes in flight per upstream (\`READ_CONCURRENCY\`, \`WRITE_CONCURRENCY\`), so that a surge of lift-ride POSTs leaves
 connections to the reads.
 
 ## Retries

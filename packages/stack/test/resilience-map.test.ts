@@ -32,7 +32,8 @@ describe('the resilience map', () => {
 
   it('when bulkheads are sized, then none exceeds the pool it draws on, and writes leave room for reads', () => {
     const connections = defaults.gateway.UPSTREAM_CONNECTIONS;
-    const { read, write } = gatewayResilience.bulkheads;
+    const read = defaults.gateway.READ_CONCURRENCY;
+    const write = defaults.gateway.WRITE_CONCURRENCY;
     expect(read).toBeLessThanOrEqual(connections);
     expect(write).toBeLessThan(connections);
     expect(defaults.liftRide.FALLBACK_CONCURRENCY).toBeLessThan(defaults.liftRide.PG_POOL_MAX);

@@ -17,6 +17,8 @@ export const gatewayConfigSchema = z
       .default('')
       .describe('Prefix of Redis keys, so that test runs do not meet.'),
     UPSTREAM_CONNECTIONS: positiveInt(128, 'Keep-alive connections kept towards each upstream service.'),
+    READ_CONCURRENCY: positiveInt(96, 'Reads in flight at most per upstream (bulkhead); more are refused with 503.'),
+    WRITE_CONCURRENCY: positiveInt(96, 'Writes in flight at most per upstream (bulkhead); more are refused with 503.'),
     REQUEST_TIMEOUT_MS: positiveInt(2_000, 'Default time budget of a request through the gateway, in ms.'),
     JWT_SECRET: z.string().min(32).default(DEVELOPMENT_JWT_SECRET).describe('HS256 key that signs bearer tokens.'),
     JWT_ISSUER: z.string().min(1).default('skico').describe('Expected `iss` of bearer tokens.'),

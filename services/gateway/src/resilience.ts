@@ -17,8 +17,9 @@ const upstream = (name: UpstreamName): BreakerOptions => ({
 
 /**
  * Every outbound dependency of the gateway and its knobs, in one place: a breaker per upstream service
- * and for Redis, a bulkhead per upstream and class of traffic (so a surge of lift-ride POSTs cannot
- * starve the reads), retries for safe or keyed requests inside a budget, and load shedding.
+ * and for Redis, retries for safe or keyed requests inside a budget, and load shedding. The bulkheads per
+ * upstream and class of traffic (so a surge of lift-ride POSTs cannot starve the reads) are sized by
+ * READ_CONCURRENCY and WRITE_CONCURRENCY, each below UPSTREAM_CONNECTIONS.
  */
 export const gatewayResilience = {
   breakers: {
@@ -35,11 +36,6 @@ export const gatewayResilience = {
       rollingWindowMs: 10_000,
     },
   } satisfies Record<UpstreamName | 'redis', BreakerOptions>,
-  /**
-   * Calls in flight per upstream and class. Each class stays below the upstream's connections
-   * (UPSTREAM_CONNECTIONS, 128), so that a surge of writes always leaves connections to the reads.
-   */
-  bulkheads: { read: 96, write: 96 } satisfies Record<TrafficClass, number>,
   retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 250 } satisfies RetryPolicy,
   /** Retries may add at most this share of the traffic over the window (plus a small floor). */
   retryBudget: { ratio: 0.1, minPerWindow: 10, windowMs: 10_000 },

@@ -39,7 +39,7 @@ export function createGatewayDeps(config: GatewayConfig, log: Logger, lifecycle:
     names.flatMap((name) =>
       (['read', 'write'] as const).map((cls) => [
         `${name}:${cls}`,
-        createBulkhead(`${name} ${cls}s`, knobs.bulkheads[cls]),
+        createBulkhead(`${name} ${cls}s`, cls === 'read' ? config.READ_CONCURRENCY : config.WRITE_CONCURRENCY),
       ]),
     ),
   ) as Parameters<typeof createUpstreamCaller>[0]['bulkheads'];

@@ -1,0 +1,118 @@
+/**
+ * Every metric that infra/prometheus/alerts.yml and infra/grafana/dashboards/skico.json query, with the labels
+ * they read. dashboard.int.test.ts fails when a rule or panel uses a name or label missing here, or when an
+ * entry here is used by none: this list is what the processes must expose.
+ */
+export interface ExpectedMetric {
+  name: string;
+  type: 'counter' | 'gauge' | 'histogram';
+  /** Labels the queries select or group by; `service` is every process's default label. */
+  labels: string[];
+  /** Who exposes it. */
+  source: string;
+  meaning: string;
+}
+
+export const expectedMetrics: ExpectedMetric[] = [
+  {
+    name: 'http_server_request_duration_seconds',
+    type: 'histogram',
+    labels: ['service', 'route', 'method', 'status'],
+    source: '@skico/http redMetrics',
+    meaning: 'request duration by route template, method and status code (`status` like "503")',
+  },
+  {
+    name: 'process_cpu_seconds_total',
+    type: 'counter',
+    labels: ['service'],
+    source: 'prom-client default metrics',
+    meaning: 'CPU time of the process',
+  },
+  {
+    name: 'process_resident_memory_bytes',
+    type: 'gauge',
+    labels: ['service'],
+    source: 'prom-client default metrics',
+    meaning: 'resident set size',
+  },
+  {
+    name: 'nodejs_heap_size_used_bytes',
+    type: 'gauge',
+    labels: ['service'],
+    source: 'prom-client default metrics',
+    meaning: 'used V8 heap',
+  },
+  {
+    name: 'nodejs_eventloop_lag_p99_seconds',
+    type: 'gauge',
+    labels: ['service'],
+    source: 'prom-client default metrics',
+    meaning: 'p99 event loop delay',
+  },
+  {
+    name: 'skico_breaker_state',
+    type: 'gauge',
+    labels: ['service', 'dependency'],
+    source: 'the shared breaker factory, one series per breaker',
+    meaning: '0 closed, 1 half-open, 2 open',
+  },
+  {
+    name: 'skico_queue_depth',
+    type: 'gauge',
+    labels: ['service', 'queue'],
+    source: 'lift-ride API and worker (queue inspector)',
+    meaning: 'messages ready in the queue; `queue` is the full name with any NAMESPACE prefix',
+  },
+  {
+    name: 'skico_dead_letters',
+    type: 'gauge',
+    labels: ['service', 'queue'],
+    source: 'lift-ride worker (queue inspector)',
+    meaning: 'messages in the dead-letter queue; `queue` optional (the rules aggregate by it)',
+  },
+  {
+    name: 'skico_worker_messages_total',
+    type: 'counter',
+    labels: ['service', 'outcome'],
+    source: 'lift-ride worker',
+    meaning: 'deliveries handled, by outcome ack | retry | reject',
+  },
+  {
+    name: 'skico_worker_batch_size',
+    type: 'histogram',
+    labels: ['service'],
+    source: 'lift-ride worker',
+    meaning: 'rides per committed batch',
+  },
+  {
+    name: 'skico_worker_batch_duration_seconds',
+    type: 'histogram',
+    labels: ['service'],
+    source: 'lift-ride worker',
+    meaning: 'time to write and commit one batch',
+  },
+  {
+    name: 'skico_cache_requests_total',
+    type: 'counter',
+    labels: ['service', 'result'],
+    source: '@skico/cache cache-aside',
+    meaning: 'cache lookups by result hit | miss | join | bypass',
+  },
+  {
+    name: 'up',
+    type: 'gauge',
+    labels: ['service'],
+    source: 'Prometheus, per scrape target; `service` is a target label in infra/prometheus/prometheus.yml',
+    meaning: '1 when the last scrape succeeded',
+  },
+  {
+    name: 'ALERTS',
+    type: 'gauge',
+    labels: ['alertstate'],
+    source: 'Prometheus, for the rules of alerts.yml',
+    meaning: 'one series per pending or firing alert',
+  },
+];
+
+/** Labels every series has or that PromQL itself adds, whatever the metric. */
+export const commonLabels = ['instance', 'job', 'le'];

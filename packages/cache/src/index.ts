@@ -1,2 +1,2 @@
 export { type Cache, type CacheStats, createCache, jitter, type ReadOptions, type RedisGuard } from './cache-aside.ts';
-export { createRedisClient, type Redis, type RedisOptions, redisReady } from './redis-client.ts';
+export { createRedisClient, type Redis, type RedisOptions, reconnectWhenOpen, redisReady } from './redis-client.ts';

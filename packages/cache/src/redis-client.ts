@@ -54,3 +54,12 @@ export async function redisReady(redis: Redis, timeoutMs: number): Promise<boole
     redis.once('ready', onReady);
   });
 }
+
+/**
+ * Starts a new connection whenever the breaker opens. A command that timed out may leave its reply owed
+ * on the old connection (a lost packet, a hung server), and every later reply would then be matched to
+ * the wrong command: only a new connection is safe.
+ */
+export function reconnectWhenOpen(redis: Redis, breaker: { on: (event: 'open', listener: () => void) => void }): void {
+  breaker.on('open', () => redis.disconnect(true));
+}

@@ -23,6 +23,11 @@ export interface HttpAppOptions {
   shedder?: LoadShedder;
   /** Where RED metrics go; served at /metrics. */
   metrics?: Registry;
+  /**
+   * Mounts what must see every request, before health, /metrics, load shedding and the body parser:
+   * security headers, CORS, limits on the request's shape. Errors it throws get problem+json as usual.
+   */
+  before?: (app: Express) => void;
   /** Mounts the service's routers; called after the common middleware and before the error handlers. */
   mount: (app: Express) => void;
 }
@@ -57,10 +62,9 @@ export function createHttpApp(options: HttpAppOptions): Express {
       },
     }),
   );
-  if (options.metrics) {
-    app.use(redMetrics(options.metrics));
-    app.use(metricsRouter(options.metrics));
-  }
+  if (options.metrics) app.use(redMetrics(options.metrics));
+  options.before?.(app);
+  if (options.metrics) app.use(metricsRouter(options.metrics));
   app.use(healthRouter(options.readiness ?? {}, options.isDraining ?? (() => false)));
   if (options.shedder) app.use(options.shedder.middleware);
   const limit = options.bodyLimitBytes ?? 16 * 1024;
@@ -86,6 +90,8 @@ export function errorHandler(log: Logger) {
       return;
     }
     if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+    // RFC 9110 §11.6.1: a 401 names the scheme that would be accepted.
+    if (problem.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="skico"');
     res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   };
 }

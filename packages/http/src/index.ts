@@ -10,7 +10,15 @@ export {
 } from './health-deps.ts';
 export { createLifecycle, handleProcessSignals, type Lifecycle } from './lifecycle.ts';
 export { createLoadShedder, type LoadShedder, type SheddingOptions } from './load-shedding.ts';
-export { createMetricsRegistry, metricsRouter, type Registry, redMetrics, routeLabel } from './metrics.ts';
+export {
+  createMetricsRegistry,
+  type InstrumentedBreaker,
+  instrumentBreakers,
+  metricsRouter,
+  type Registry,
+  redMetrics,
+  routeLabel,
+} from './metrics.ts';
 export { normalizeError, type Problem, statusOf, toProblem } from './problem.ts';
 export { REQUEST_ID_HEADER, requestIdOf } from './request-id.ts';
 export { type ProcessContext, runProcess } from './run-process.ts';

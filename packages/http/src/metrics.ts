@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { Router } from 'express';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export type { Registry };
 
@@ -40,4 +40,57 @@ export function metricsRouter(registry: Registry): Router {
     res.type(registry.contentType).send(await registry.metrics());
   });
   return router;
+}
+
+export interface InstrumentedBreaker {
+  name: string;
+  state: () => 'closed' | 'open' | 'half-open';
+  inFlight: () => number;
+  on: (event: 'open' | 'halfOpen' | 'close' | 'reject' | 'semaphoreLocked', listener: () => void) => void;
+}
+
+const stateValue = { closed: 0, 'half-open': 1, open: 2 } as const;
+
+/**
+ * Breaker metrics: state as a gauge (0 closed, 1 half-open, 2 open), transitions and rejections as
+ * counters, calls in flight (the bulkhead's use) as a gauge.
+ */
+export function instrumentBreakers(registry: Registry, breakers: InstrumentedBreaker[]): void {
+  new Gauge({
+    name: 'skico_breaker_state',
+    help: 'Circuit state per dependency: 0 closed, 1 half-open, 2 open.',
+    labelNames: ['dependency'],
+    registers: [registry],
+    collect() {
+      for (const b of breakers) this.set({ dependency: b.name }, stateValue[b.state()]);
+    },
+  });
+  new Gauge({
+    name: 'skico_bulkhead_in_flight',
+    help: 'Calls in flight per dependency (the bulkhead in use).',
+    labelNames: ['dependency'],
+    registers: [registry],
+    collect() {
+      for (const b of breakers) this.set({ dependency: b.name }, b.inFlight());
+    },
+  });
+  const transitions = new Counter({
+    name: 'skico_breaker_transitions_total',
+    help: 'Circuit state changes per dependency and new state.',
+    labelNames: ['dependency', 'to'],
+    registers: [registry],
+  });
+  const rejections = new Counter({
+    name: 'skico_breaker_rejections_total',
+    help: 'Calls refused at once per dependency: circuit open, or bulkhead full.',
+    labelNames: ['dependency', 'reason'],
+    registers: [registry],
+  });
+  for (const b of breakers) {
+    b.on('open', () => transitions.inc({ dependency: b.name, to: 'open' }));
+    b.on('halfOpen', () => transitions.inc({ dependency: b.name, to: 'half-open' }));
+    b.on('close', () => transitions.inc({ dependency: b.name, to: 'closed' }));
+    b.on('reject', () => rejections.inc({ dependency: b.name, reason: 'open' }));
+    b.on('semaphoreLocked', () => rejections.inc({ dependency: b.name, reason: 'full' }));
+  }
 }

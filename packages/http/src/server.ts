@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
+import { onClientError } from './client-error.ts';
 
 export interface ServerTimeouts {
   /** Time allowed to receive the request headers; cuts slowloris clients. */
@@ -19,6 +20,13 @@ export const defaultServerTimeouts: ServerTimeouts = {
   keepAliveTimeoutMs: 65_000,
 };
 
+/** Largest request head (request line with the URL, plus headers) accepted, in bytes; more is 431. */
+const DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
+
+// Node checks the timeouts above only this often (every 30 s by default), which would let a slow client
+// hold its connection far longer than headersTimeoutMs.
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
+
 export interface RunningServer {
   server: Server;
   port: number;
@@ -29,12 +37,21 @@ export interface RunningServer {
 /** Listens with explicit timeouts instead of node's defaults. */
 export async function listen(
   app: Express,
-  options: { port: number; host?: string; timeouts?: Partial<ServerTimeouts> },
+  options: { port: number; host?: string; timeouts?: Partial<ServerTimeouts>; maxHeaderBytes?: number },
 ): Promise<RunningServer> {
   const t = { ...defaultServerTimeouts, ...options.timeouts };
-  const server = createServer({ headersTimeout: t.headersTimeoutMs, requestTimeout: t.requestTimeoutMs }, app);
+  const server = createServer(
+    {
+      headersTimeout: t.headersTimeoutMs,
+      requestTimeout: t.requestTimeoutMs,
+      connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+      maxHeaderSize: options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES,
+    },
+    app,
+  );
   server.keepAliveTimeout = t.keepAliveTimeoutMs;
   server.maxHeadersCount = 100;
+  server.on('clientError', onClientError);
   server.listen(options.port, options.host ?? '127.0.0.1');
   await once(server, 'listening');
   const port = (server.address() as AddressInfo).port;

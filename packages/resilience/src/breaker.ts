@@ -34,7 +34,7 @@ export interface Breaker {
   state: () => BreakerState;
   /** Calls in flight now. */
   inFlight: () => number;
-  on: (event: 'open' | 'halfOpen' | 'close' | 'reject' | 'timeout', listener: () => void) => void;
+  on: (event: 'open' | 'halfOpen' | 'close' | 'reject' | 'semaphoreLocked', listener: () => void) => void;
   shutdown: () => void;
 }
 

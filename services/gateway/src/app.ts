@@ -5,12 +5,15 @@ import { createHttpApp, type LoadShedder, type Registry, type Upstream } from '@
 import type { Logger } from '@skico/log';
 import type { Breaker } from '@skico/resilience';
 import type { Idempotency } from './middleware/idempotency.ts';
+import { jsonDepthLimit } from './middleware/json-depth.ts';
 import { methodNotAllowed } from './middleware/method-not-allowed.ts';
+import { cors, requestShapeLimits, securityHeaders } from './middleware/security.ts';
 import type { Statistics } from './middleware/statistics.ts';
 import { apiRouter, type UpstreamName } from './routes/api-routes.ts';
 import { docsRouter } from './routes/docs.ts';
 import { operationsRouter } from './routes/operations.ts';
 import type { UpstreamCaller } from './routes/upstream-call.ts';
+import type { GatewaySecurity } from './security-config.ts';
 
 export interface GatewayDeps {
   log: Logger;
@@ -24,6 +27,8 @@ export interface GatewayDeps {
   tokens: TokenSettings;
   metrics: Registry;
   requestTimeoutMs: number;
+  /** Front-door limits, CORS and the rate limiter. */
+  security: GatewaySecurity;
   isDraining?: () => boolean;
 }
 
@@ -34,7 +39,16 @@ export function createApp(deps: GatewayDeps) {
     metrics: deps.metrics,
     shedder: deps.shedder,
     rawBody: true,
+    bodyLimitBytes: deps.security.maxBodyBytes,
+    before: (app) => {
+      app.set('trust proxy', deps.security.trustProxyHops);
+      app.use(securityHeaders());
+      app.use(cors(deps.security.corsOrigins));
+      app.use(requestShapeLimits(deps.security));
+    },
     mount: (app) => {
+      if (deps.security.rateLimiter) app.use(deps.security.rateLimiter);
+      app.use(jsonDepthLimit(deps.security.maxJsonDepth));
       app.use(docsRouter());
       app.use(operationsRouter(deps));
       app.use(

@@ -1,5 +1,11 @@
-import { createRedisClient } from '@skico/cache';
-import { createLoadShedder, createMetricsRegistry, createUpstream, type Lifecycle } from '@skico/http';
+import { createRedisClient, reconnectWhenOpen } from '@skico/cache';
+import {
+  createLoadShedder,
+  createMetricsRegistry,
+  createUpstream,
+  instrumentBreakers,
+  type Lifecycle,
+} from '@skico/http';
 import type { Logger } from '@skico/log';
 import { createBreaker, createBulkhead, createRetryBudget } from '@skico/resilience';
 import type { GatewayDeps } from './app.ts';
@@ -9,6 +15,7 @@ import { createStatistics } from './middleware/statistics.ts';
 import { gatewayResilience as knobs } from './resilience.ts';
 import type { UpstreamName } from './routes/api-routes.ts';
 import { createUpstreamCaller } from './routes/upstream-call.ts';
+import { createGatewaySecurity } from './security-config.ts';
 
 /**
  * The gateway's clients and guards from its config: a keep-alive pool, a breaker and two bulkheads per
@@ -45,6 +52,9 @@ export function createGatewayDeps(config: GatewayConfig, log: Logger, lifecycle:
   ) as Parameters<typeof createUpstreamCaller>[0]['bulkheads'];
   const redis = createRedisClient({ url: config.REDIS_URL, keyPrefix: config.NAMESPACE, log });
   lifecycle.onShutdown('redis', () => redis.quit().then(() => undefined));
+  reconnectWhenOpen(redis, breakers.redis);
+  const metrics = createMetricsRegistry('gateway');
+  instrumentBreakers(metrics, Object.values(breakers));
   const shedder = createLoadShedder(knobs.shedding);
   lifecycle.onShutdown('load shedder', () => shedder.stop());
 
@@ -70,8 +80,9 @@ export function createGatewayDeps(config: GatewayConfig, log: Logger, lifecycle:
     }),
     statistics: createStatistics({ windowSeconds: config.STATISTICS_WINDOW_SECONDS }),
     tokens: { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
-    metrics: createMetricsRegistry('gateway'),
+    metrics,
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    security: createGatewaySecurity(config, { redis, breaker: breakers.redis, log }),
     isDraining: lifecycle.isShuttingDown,
   };
 }

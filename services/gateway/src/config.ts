@@ -1,5 +1,6 @@
 import { port, positiveInt, processFields, url } from '@skico/config';
 import { z } from 'zod';
+import { securityFields } from './security-config.ts';
 
 export const DEVELOPMENT_JWT_SECRET = 'skico-development-secret-do-not-use-in-production';
 
@@ -25,6 +26,7 @@ export const gatewayConfigSchema = z
     JWT_AUDIENCE: z.string().min(1).default('skico-api').describe('Expected `aud` of bearer tokens.'),
     IDEMPOTENCY_RETENTION_SECONDS: positiveInt(86_400, 'How long an Idempotency-Key answer is kept for replay.'),
     STATISTICS_WINDOW_SECONDS: positiveInt(300, 'Rolling window of the /statistics latencies.'),
+    ...securityFields(),
   })
   .superRefine((config, ctx) => {
     if (config.NODE_ENV === 'production' && config.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {

@@ -1,4 +1,4 @@
-import { createCache, createRedisClient, redisReady } from '@skico/cache';
+import { createCache, createRedisClient, reconnectWhenOpen, redisReady } from '@skico/cache';
 import type { Lifecycle } from '@skico/http';
 import type { Logger } from '@skico/log';
 import { createAmqpConnection, declareLiftRideTopology, liftRideTopology } from '@skico/messaging';
@@ -33,6 +33,7 @@ export async function createLiftRideClients(config: LiftRideConfig, log: Logger,
 
   const postgres = createBreaker({ ...liftRideDependencies.postgres, capacity: config.PG_POOL_MAX });
   const redisBreaker = createBreaker(liftRideDependencies.redis);
+  reconnectWhenOpen(redis, redisBreaker);
   const cache = createCache({ redis, namespace: 'liftride:v1:', log, guard: (call) => redisBreaker.run(call) });
   const write = createRideWriter({ pool, cache, postgres });
   // Reads go through the same breaker as writes: a Postgres that is down answers 503 at once.

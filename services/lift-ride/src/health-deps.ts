@@ -7,7 +7,7 @@ import type { Router } from 'express';
 export function liftRideHealthDeps(deps: {
   breakers: GuardedDependency[];
   redis: Redis;
-  redisBreaker: GuardedDependency;
+  redisBreaker: GuardedDependency & { run: <T>(call: () => Promise<T>) => Promise<T> };
   amqp: AmqpConnection;
   inspector: QueueInspector;
   topology: LiftRideTopology;
@@ -16,17 +16,22 @@ export function liftRideHealthDeps(deps: {
   return healthDepsRouter({
     breakers: deps.breakers,
     extra: async () => {
-      const [queueDepth, deadDepth] = await Promise.all([
+      const [queueDepth, deadDepth, redisError] = await Promise.all([
         deps.inspector.depth(deps.topology.queue),
         deps.inspector.depth(deps.topology.deadQueue),
+        // A ping through the breaker: the probe is also the trial call that lets it close again.
+        deps.redisBreaker
+          .run(() => deps.redis.ping())
+          .then(
+            () => undefined,
+            () => 'unreachable or too slow',
+          ),
       ]);
       const connected = deps.amqp.current() !== undefined;
       return {
         redis: {
           ...breakerState(deps.redisBreaker),
-          ...(deps.redis.status === 'ready'
-            ? {}
-            : { status: 'down' as const, error: `connection ${deps.redis.status}` }),
+          ...(redisError ? { status: 'down' as const, error: redisError } : {}),
         },
         queue: { status: connected && queueDepth !== undefined ? 'up' : 'down', queueDepth },
         'dead-letters': {

@@ -1,4 +1,4 @@
-import { createMetricsRegistry, createUpstream, listen, runProcess } from '@skico/http';
+import { createMetricsRegistry, createUpstream, instrumentBreakers, listen, runProcess } from '@skico/http';
 import { createPublisher, createQueueInspector } from '@skico/messaging';
 import { createBreaker } from '@skico/resilience';
 import { createApp } from './app.ts';
@@ -50,10 +50,12 @@ await runProcess({ service: 'lift-ride', configSchema: liftRideConfigSchema }, a
   });
 
   const inspector = createQueueInspector(clients.amqp);
+  const metrics = createMetricsRegistry('lift-ride');
+  instrumentBreakers(metrics, [clients.postgres, clients.redisBreaker, rabbitmq, fallback, resortBreaker]);
   const app = createApp({
     log,
     rides,
-    metrics: createMetricsRegistry('lift-ride'),
+    metrics,
     readiness: { postgres: () => clients.pool.query('SELECT 1') },
     healthDeps: liftRideHealthDeps({
       ...clients,

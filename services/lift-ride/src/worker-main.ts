@@ -1,4 +1,4 @@
-import { createHttpApp, createMetricsRegistry, listen, runProcess } from '@skico/http';
+import { createHttpApp, createMetricsRegistry, instrumentBreakers, listen, runProcess } from '@skico/http';
 import { createBatchConsumer, createQueueInspector } from '@skico/messaging';
 import { createLiftRideClients } from './composition.ts';
 import { liftRideConfigSchema } from './config.ts';
@@ -26,10 +26,12 @@ await runProcess(
     await clients.amqp.ready(10_000);
 
     const inspector = createQueueInspector(clients.amqp);
+    const metrics = createMetricsRegistry('lift-ride-worker');
+    instrumentBreakers(metrics, [clients.postgres, clients.redisBreaker]);
     const app = createHttpApp({
       log,
       isDraining: lifecycle.isShuttingDown,
-      metrics: createMetricsRegistry('lift-ride-worker'),
+      metrics,
       readiness: { rabbitmq: async () => clients.amqp.ready(0) },
       mount: (app) => {
         app.use(

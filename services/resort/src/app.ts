@@ -1,4 +1,4 @@
-import { createHttpApp, healthDepsRouter } from '@skico/http';
+import { createHttpApp, healthDepsRouter, type Registry } from '@skico/http';
 import type { Logger } from '@skico/log';
 import { guardPool, type Pool } from '@skico/pg';
 import type { Breaker } from '@skico/resilience';
@@ -16,6 +16,7 @@ export interface ResortDeps {
   pool: Pool;
   /** Every query goes through it: a Postgres that is down answers 503 at once. */
   postgres: Breaker;
+  metrics?: Registry;
   isDraining?: () => boolean;
 }
 
@@ -24,6 +25,7 @@ export function createApp(deps: ResortDeps) {
   return createHttpApp({
     log: deps.log,
     isDraining: deps.isDraining,
+    metrics: deps.metrics,
     readiness: { postgres: () => deps.pool.query('SELECT 1') },
     mount: (app) => {
       app.use(healthDepsRouter({ breakers: [deps.postgres] }));

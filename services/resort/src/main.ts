@@ -1,4 +1,4 @@
-import { listen, runProcess } from '@skico/http';
+import { createMetricsRegistry, instrumentBreakers, listen, runProcess } from '@skico/http';
 import { createPool } from '@skico/pg';
 import { createBreaker } from '@skico/resilience';
 import { createApp } from './app.ts';
@@ -10,7 +10,9 @@ await runProcess({ service: 'resort', configSchema: resortConfigSchema }, async 
   lifecycle.onShutdown('postgres', () => pool.end());
 
   const postgres = createBreaker({ ...resortDependencies.postgres, capacity: config.PG_POOL_MAX });
-  const app = createApp({ log, pool, postgres, isDraining: lifecycle.isShuttingDown });
+  const metrics = createMetricsRegistry('resort');
+  instrumentBreakers(metrics, [postgres]);
+  const app = createApp({ log, pool, postgres, metrics, isDraining: lifecycle.isShuttingDown });
   const server = await listen(app, { port: config.RESORT_PORT, host: config.HOST });
   lifecycle.onShutdown('http', () => server.close(config.SHUTDOWN_GRACE_MS));
   log.info({ port: server.port }, 'resort service listening');

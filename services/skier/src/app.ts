@@ -1,4 +1,4 @@
-import { createHttpApp, healthDepsRouter, type Upstream } from '@skico/http';
+import { createHttpApp, healthDepsRouter, type Registry, type Upstream } from '@skico/http';
 import type { Logger } from '@skico/log';
 import type { Pool } from '@skico/pg';
 import type { Breaker } from '@skico/resilience';
@@ -12,6 +12,7 @@ export interface SkierDeps {
   /** The lift-ride service, for the season stats of a profile read. */
   liftRide: Upstream;
   breakers: { postgres: Breaker; liftRide: Breaker };
+  metrics?: Registry;
   /** Budget of the stats call of a profile read, in ms; past it the answer is degraded. */
   statsTimeoutMs: number;
   isDraining?: () => boolean;
@@ -23,6 +24,7 @@ export function createApp(deps: SkierDeps) {
   return createHttpApp({
     log: deps.log,
     isDraining: deps.isDraining,
+    metrics: deps.metrics,
     // The lift-ride service is not a readiness check: without it, profiles are still served (degraded).
     readiness: { postgres: () => deps.pool.query('SELECT 1') },
     mount: (app) => {

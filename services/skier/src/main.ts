@@ -1,4 +1,4 @@
-import { createUpstream, listen, runProcess } from '@skico/http';
+import { createMetricsRegistry, createUpstream, instrumentBreakers, listen, runProcess } from '@skico/http';
 import { createPool, guardPool } from '@skico/pg';
 import { createBreaker } from '@skico/resilience';
 import { createApp } from './app.ts';
@@ -12,6 +12,8 @@ await runProcess({ service: 'skier', configSchema: skierConfigSchema }, async ({
     postgres: createBreaker({ ...skierDependencies.postgres, capacity: config.PG_POOL_MAX }),
     liftRide: createBreaker(skierDependencies['lift-ride']),
   };
+  const metrics = createMetricsRegistry('skier');
+  instrumentBreakers(metrics, Object.values(breakers));
   const liftRide = createUpstream({
     name: 'lift-ride',
     baseUrl: config.LIFT_RIDE_URL,
@@ -26,6 +28,7 @@ await runProcess({ service: 'skier', configSchema: skierConfigSchema }, async ({
     pool: guardPool(pool, (call) => breakers.postgres.run(call)),
     liftRide,
     breakers,
+    metrics,
     statsTimeoutMs: config.STATS_TIMEOUT_MS,
     isDraining: lifecycle.isShuttingDown,
   });

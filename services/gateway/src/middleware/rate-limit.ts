@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from '@skico/cache';
+import { matchOperation, type Operation } from '@skico/contracts';
+import { AppError } from '@skico/errors';
+import type { Logger } from '@skico/log';
+import type { Breaker } from '@skico/resilience';
+import type { NextFunction, Request, Response } from 'express';
+import {
+  type Budget,
+  createMemoryWindowStore,
+  createRedisWindowStore,
+  type Decision,
+  type WindowStore,
+} from './sliding-window.ts';
+
+/** Each class of traffic has its own budget, so a flood of one kind cannot use up another's. */
+export type RateClass = 'read' | 'ride' | 'write' | 'admin';
+
+export interface RateLimitOptions {
+  redis: Redis;
+  /** Redis's breaker: every Redis call goes through it; when it fails or is open, memory takes over. */
+  breaker: Breaker;
+  windowSeconds: number;
+  limits: Record<RateClass, number>;
+  log: Logger;
+  now?: () => number;
+}
+
+/** A request's class: admin routes, lift-ride POSTs, other writes, and reads. */
+export function rateClassOf(operation: Operation): RateClass {
+  if (operation.auth === 'admin') return 'admin';
+  if (operation.operationId === 'recordLiftRide') return 'ride';
+  return operation.method === 'GET' ? 'read' : 'write';
+}
+
+const apiKeyFormat = /^[\x21-\x7e]{1,200}$/;
+
+/**
+ * Who is asking: the X-Api-Key header when present and well-formed (hashed, never stored as sent), else
+ * the client address (behind TRUST_PROXY_HOPS proxies, as express's `trust proxy` reads it).
+ */
+export function clientOf(req: Request): string {
+  const key = req.get('x-api-key');
+  if (key !== undefined && apiKeyFormat.test(key)) {
+    return `key:${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
+  }
+  return `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
+}
+
+function setHeaders(res: Response, decision: Decision, windowSeconds: number) {
+  res.setHeader('RateLimit-Limit', String(decision.limit));
+  res.setHeader('RateLimit-Remaining', String(decision.remaining));
+  res.setHeader('RateLimit-Reset', String(decision.resetSeconds));
+  res.setHeader('RateLimit-Policy', `${decision.limit};w=${windowSeconds}`);
+}
+
+/**
+ * Rate limiting per client and class of traffic, for the operations the contract marks `rateLimited`:
+ * a sliding window in Redis shared by every replica, or in this process's memory while Redis cannot
+ * answer. Over budget: 429 with Retry-After; every counted answer carries RateLimit-* headers.
+ */
+export function createRateLimiter(options: RateLimitOptions) {
+  const now = options.now ?? Date.now;
+  const shared = createRedisWindowStore(options.redis);
+  const local: WindowStore = createMemoryWindowStore();
+  const budgets = Object.fromEntries(
+    Object.entries(options.limits).map(([cls, limit]) => [cls, { limit, windowMs: options.windowSeconds * 1000 }]),
+  ) as Record<RateClass, Budget>;
+  let degraded = false;
+
+  const hit = async (key: string, budget: Budget): Promise<Decision> => {
+    const at = now();
+    try {
+      const decision = await options.breaker.run(() => shared.hit(key, budget, at));
+      if (degraded) options.log.info('rate limits shared through Redis again');
+      degraded = false;
+      return decision;
+    } catch (err) {
+      if (!degraded) options.log.warn({ err: (err as Error).message }, 'rate limits fall back to process memory');
+      degraded = true;
+      return local.hit(key, budget, at);
+    }
+  };
+
+  return async (req: Request, res: Response, next: NextFunction) => {
+    // Express serves HEAD with the GET route, so HEAD counts as a read.
+    const match = matchOperation(req.method === 'HEAD' ? 'GET' : req.method, req.path);
+    if (!match?.operation.rateLimited) {
+      next();
+      return;
+    }
+    const cls = rateClassOf(match.operation);
+    const decision = await hit(`${cls}:${clientOf(req)}`, budgets[cls]);
+    setHeaders(res, decision, options.windowSeconds);
+    if (!decision.allowed) {
+      throw new AppError(
+        'rate-limited',
+        'RATE_LIMITED',
+        `Too many ${cls} requests from this client: at most ${decision.limit} per ${options.windowSeconds} s.`,
+        { retryAfterSeconds: decision.retryAfterSeconds },
+      );
+    }
+    next();
+  };
+}
+
+export type RateLimiter = ReturnType<typeof createRateLimiter>;

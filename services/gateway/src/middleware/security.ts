@@ -1,0 +1,101 @@
+import { AppError } from '@skico/errors';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import helmet from 'helmet';
+
+/** Browser-facing headers on every answer: helmet's set, with a CSP that still lets /docs run from this origin. */
+export function securityHeaders(): RequestHandler {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: true,
+      directives: {
+        'frame-ancestors': ["'none'"],
+        'connect-src': ["'self'"],
+        // TLS ends in front of the gateway; upgrading /docs' own requests would break it on plain HTTP.
+        'upgrade-insecure-requests': null,
+      },
+    },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+}
+
+const allowedMethods = 'GET, POST, PUT, DELETE';
+const allowedHeaders = [
+  'authorization',
+  'content-type',
+  'idempotency-key',
+  'if-none-match',
+  'request-timeout',
+  'x-api-key',
+  'x-request-id',
+].join(', ');
+const exposedHeaders = [
+  'etag',
+  'idempotent-replayed',
+  'location',
+  'ratelimit-limit',
+  'ratelimit-policy',
+  'ratelimit-remaining',
+  'ratelimit-reset',
+  'retry-after',
+  'x-request-id',
+].join(', ');
+
+/**
+ * CORS with an explicit allow-list: an allowed origin may read answers and send the API's headers; any
+ * other origin gets no CORS header (the browser withholds the answer) and its preflight is refused with
+ * 403. No credentials: the API authenticates with bearer tokens, never cookies.
+ */
+export function cors(origins: readonly string[]): RequestHandler {
+  const allowed = new Set(origins);
+  return (req: Request, res: Response, next: NextFunction) => {
+    res.vary('Origin');
+    const origin = req.get('origin');
+    const preflight = req.method === 'OPTIONS' && req.get('access-control-request-method') !== undefined;
+    if (origin === undefined || !allowed.has(origin)) {
+      if (preflight) {
+        throw new AppError('forbidden', 'CORS_ORIGIN_NOT_ALLOWED', 'This origin may not call the API from a browser.');
+      }
+      next();
+      return;
+    }
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    if (!preflight) {
+      res.setHeader('Access-Control-Expose-Headers', exposedHeaders);
+      next();
+      return;
+    }
+    res.setHeader('Access-Control-Allow-Methods', allowedMethods);
+    res.setHeader('Access-Control-Allow-Headers', allowedHeaders);
+    res.setHeader('Access-Control-Max-Age', '600');
+    res.status(204).end();
+  };
+}
+
+export interface ShapeLimits {
+  maxUrlLength: number;
+  maxQueryParams: number;
+}
+
+/** Refuses URLs over the length limit (414) and query strings with too many parameters, repeats counted (400). */
+export function requestShapeLimits(limits: ShapeLimits): RequestHandler {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const url = req.originalUrl;
+    if (url.length > limits.maxUrlLength) {
+      throw new AppError('uri-too-long', 'URL_TOO_LONG', `The URL is longer than ${limits.maxUrlLength} characters.`);
+    }
+    const start = url.indexOf('?');
+    if (start >= 0) {
+      let count = 0;
+      for (const pair of url.slice(start + 1).split('&')) if (pair.length > 0) count += 1;
+      if (count > limits.maxQueryParams) {
+        throw new AppError(
+          'invalid',
+          'TOO_MANY_QUERY_PARAMETERS',
+          `The query has ${count} parameters; at most ${limits.maxQueryParams} are accepted.`,
+        );
+      }
+    }
+    next();
+  };
+}

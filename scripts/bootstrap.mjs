@@ -67,6 +67,7 @@ const scripts = {
   'lint-extra': 'packages/stack/src/cli/lint-extra.ts',
   token: 'services/gateway/src/cli/mint-token.ts',
   'dead-letters': 'services/lift-ride/src/cli/dead-letters.ts',
+  'load-growth': 'packages/load/src/growth/cli.ts',
   load: 'packages/load/src/cli.ts',
 };
 if (command === 'install') process.exit(0);

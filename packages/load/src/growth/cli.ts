@@ -1,0 +1,21 @@
+import { parseArgs } from 'node:util';
+import { measureGrowth } from './growth.ts';
+
+// `npm run load:growth -- --sizes 100000,10000000`: seeds a database of its own to each size and times
+// the lift-ride read queries at each (p50/p99), then prints the ratio of the largest to the smallest.
+const { values } = parseArgs({
+  options: { sizes: { type: 'string', default: '100000,10000000' }, samples: { type: 'string', default: '500' } },
+});
+const sizes = (values.sizes ?? '').split(',').map((s) => Number(s.trim()));
+if (sizes.length < 2 || sizes.some((n) => !Number.isInteger(n) || n <= 0)) {
+  console.error('usage: npm run load:growth -- --sizes 100000,10000000 [--samples 500]');
+  process.exit(2);
+}
+const result = await measureGrowth({ sizes, samples: Number(values.samples) });
+for (const step of result.steps) {
+  console.log(`${step.rides.toLocaleString('en')} rides (seeded in ${step.seedSeconds.toFixed(1)} s)`);
+  for (const q of step.queries)
+    console.log(`  ${q.query.padEnd(14)} p50 ${q.p50Ms.toFixed(2)} ms  p99 ${q.p99Ms.toFixed(2)} ms`);
+}
+for (const r of result.ratios)
+  console.log(`growth ${r.query.padEnd(14)} p50 ×${r.p50.toFixed(2)}  p99 ×${r.p99.toFixed(2)}`);

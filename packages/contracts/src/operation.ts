@@ -66,7 +66,12 @@ const problemResponse = (description: string, headers?: ResponseHeader[]): Respo
 
 function standardErrors(spec: OperationSpec, rateLimited: boolean): Record<number, ResponseSpec> {
   const errors: Record<number, ResponseSpec> = {};
-  if (spec.params || spec.query || spec.body) errors[400] = problemResponse('Malformed parameters or body.');
+  // Every route: a malformed control header or a request over one of the gateway's limits is 400.
+  errors[400] = problemResponse(
+    spec.params || spec.query || spec.body
+      ? 'Malformed parameters, body or headers, or a request over a limit (JSON depth, query parameters).'
+      : 'Malformed headers, or a request over a limit (query parameters).',
+  );
   if (spec.auth !== 'none') {
     errors[401] = problemResponse('Missing, expired or invalid bearer token.');
     errors[403] = problemResponse(
@@ -78,6 +83,8 @@ function standardErrors(spec: OperationSpec, rateLimited: boolean): Record<numbe
     errors[422] = problemResponse('The Idempotency-Key was used before with a different body.');
   }
   if (spec.body) errors[413] = problemResponse('The body exceeds the size limit.');
+  errors[414] = problemResponse('The URL exceeds the length limit.');
+  errors[431] = problemResponse('The request line and headers exceed the size limit.');
   if (rateLimited) {
     errors[429] = problemResponse('Rate limit exceeded.', [
       'Retry-After',
@@ -93,6 +100,19 @@ function standardErrors(spec: OperationSpec, rateLimited: boolean): Record<numbe
   return errors;
 }
 
+const rateLimitHeaders: ResponseHeader[] = ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'];
+
+/** On a rate-limited route every answer that got past the limiter tells the client its remaining budget. */
+function withRateLimitHeaders(responses: Record<number, ResponseSpec>, rateLimited: boolean) {
+  if (!rateLimited) return responses;
+  return Object.fromEntries(
+    Object.entries(responses).map(([status, spec]) => [
+      status,
+      Number(status) < 400 ? { ...spec, headers: [...(spec.headers ?? []), ...rateLimitHeaders] } : spec,
+    ]),
+  );
+}
+
 /** Completes an operation: the error answers every route of its kind has, and the retry and rate-limit flags. */
 export function defineOperation(spec: OperationSpec): Operation {
   const rateLimited = spec.rateLimited ?? true;
@@ -102,7 +122,7 @@ export function defineOperation(spec: OperationSpec): Operation {
     requestHeaders: [...(spec.method === 'POST' ? (['Idempotency-Key'] as const) : []), ...(spec.requestHeaders ?? [])],
     idempotent: spec.method !== 'POST',
     rateLimited,
-    responses: { ...standardErrors(spec, rateLimited), ...spec.responses },
+    responses: { ...standardErrors(spec, rateLimited), ...withRateLimitHeaders(spec.responses, rateLimited) },
   };
 }
 

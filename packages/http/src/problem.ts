@@ -63,6 +63,9 @@ export function normalizeError(err: unknown): AppError {
     return new AppError('invalid', 'MALFORMED_JSON', 'The request body is not valid JSON.');
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
     return new AppError('invalid', 'UNSUPPORTED_ENCODING', 'The request body encoding is not supported.');
+  // The router's own path decoding: `%ED%A0%80` and the like are not UTF-8.
+  if (err instanceof URIError)
+    return new AppError('invalid', 'MALFORMED_URL', 'The URL is not valid percent-encoded UTF-8.');
   if (e?.expose && typeof e.status === 'number' && e.status >= 400 && e.status < 500)
     return new AppError('invalid', 'BAD_REQUEST', 'The request is malformed.');
   return new AppError('internal', 'INTERNAL', 'An unexpected error occurred.', { cause: err });

@@ -1,37 +1,43 @@
-import { flag, port, positiveInt, processFields, url } from '@skico/config';
+import { flag, port, positiveInt, processFields, refuseDevelopmentCredentials, url } from '@skico/config';
 import { z } from 'zod';
 
-export const liftRideConfigSchema = z.object({
-  ...processFields(),
-  LIFT_RIDE_PORT: port(8083, 'Port of the lift-ride API.'),
-  LIFT_RIDE_WORKER_PORT: port(8084, 'Port of the lift-ride worker (health and metrics only).'),
-  DATABASE_URL: url(
-    'postgres://liftride_svc:liftride-dev-password@127.0.0.1:5432/skico',
-    ['postgres', 'postgresql'],
-    'Postgres URL of the lift-ride service role (owns schema lift_ride).',
-  ),
-  REDIS_URL: url('redis://127.0.0.1:6379', ['redis', 'rediss'], 'Redis URL (read cache, metadata cache).'),
-  AMQP_URL: url('amqp://guest:guest@127.0.0.1:5672', ['amqp', 'amqps'], 'RabbitMQ URL (the lift-ride queue).'),
-  RESORT_URL: url('http://127.0.0.1:8081', ['http', 'https'], 'Base URL of the resort service (lift metadata).'),
-  NAMESPACE: z
-    .string()
-    .regex(/^[a-z0-9-]*$/)
-    .default('')
-    .describe('Prefix of Redis keys and RabbitMQ names, so that test runs do not meet.'),
-  PG_POOL_MAX: positiveInt(10, 'Largest number of Postgres connections of this process.'),
-  READ_CACHE_TTL_SECONDS: positiveInt(300, 'TTL of cached query answers (writes invalidate them sooner).'),
-  WAIT_WINDOW_MINUTES: positiveInt(15, 'Window of ride times the wait-time estimate measures rates over.'),
-  WAIT_TIMES_TTL_SECONDS: positiveInt(120, 'How long a wait-time estimate is cached.'),
-  LIFT_CAPACITY_PER_MINUTE: positiveInt(30, 'Riders a lift loads per minute, for the wait-time estimate.'),
-  METADATA_TTL_SECONDS: positiveInt(60, 'How long resort metadata (seasons, lifts) is cached in Redis.'),
-  PUBLISH_TIMEOUT_MS: positiveInt(1_000, 'Longest wait for the broker to confirm a ride before the fallback.'),
-  PUBLISH_FALLBACK: flag(true, 'Write a ride directly to Postgres when the broker cannot confirm it.'),
-  FALLBACK_CONCURRENCY: positiveInt(8, 'Direct writes in flight at most (the fallback bulkhead).'),
-  QUEUE_DELIVERY_LIMIT: positiveInt(5, 'Deliveries of one message before it is dead-lettered.'),
-  QUEUE_MAX_LENGTH: positiveInt(1_000_000, 'Rides the queue holds before publishes are refused.'),
-  WORKER_BATCH_SIZE: positiveInt(500, 'Rides the worker writes in one transaction at most.'),
-  WORKER_LINGER_MS: positiveInt(20, 'How long the worker waits to fill a batch.'),
-  WORKER_PREFETCH: positiveInt(1_000, 'Unacknowledged deliveries the broker sends the worker ahead.'),
-});
+const developmentDatabaseUrl = 'postgres://liftride_svc:liftride-dev-password@127.0.0.1:5432/skico';
+const developmentAmqpUrl = 'amqp://guest:guest@127.0.0.1:5672';
+
+export const liftRideConfigSchema = z
+  .object({
+    ...processFields(),
+    LIFT_RIDE_PORT: port(8083, 'Port of the lift-ride API.'),
+    LIFT_RIDE_WORKER_PORT: port(8084, 'Port of the lift-ride worker (health and metrics only).'),
+    DATABASE_URL: url(
+      developmentDatabaseUrl,
+      ['postgres', 'postgresql'],
+      'Postgres URL of the lift-ride service role (owns schema lift_ride).',
+    ),
+    REDIS_URL: url('redis://127.0.0.1:6379', ['redis', 'rediss'], 'Redis URL (read cache, metadata cache).'),
+    AMQP_URL: url(developmentAmqpUrl, ['amqp', 'amqps'], 'RabbitMQ URL (the lift-ride queue).'),
+    RESORT_URL: url('http://127.0.0.1:8081', ['http', 'https'], 'Base URL of the resort service (lift metadata).'),
+    NAMESPACE: z
+      .string()
+      .regex(/^[a-z0-9-]*$/)
+      .default('')
+      .describe('Prefix of Redis keys and RabbitMQ names, so that test runs do not meet.'),
+    PG_POOL_MAX: positiveInt(10, 'Largest number of Postgres connections of this process.'),
+    READ_CACHE_TTL_SECONDS: positiveInt(300, 'TTL of cached query answers (writes invalidate them sooner).'),
+    WAIT_WINDOW_MINUTES: positiveInt(15, 'Window of ride times the wait-time estimate measures rates over.'),
+    WAIT_TIMES_TTL_SECONDS: positiveInt(120, 'How long a wait-time estimate is cached.'),
+    LIFT_CAPACITY_PER_MINUTE: positiveInt(30, 'Riders a lift loads per minute, for the wait-time estimate.'),
+    METADATA_TTL_SECONDS: positiveInt(60, 'How long resort metadata (seasons, lifts) is cached in Redis.'),
+    PUBLISH_TIMEOUT_MS: positiveInt(1_000, 'Longest wait for the broker to confirm a ride before the fallback.'),
+    PUBLISH_FALLBACK: flag(true, 'Write a ride directly to Postgres when the broker cannot confirm it.'),
+    FALLBACK_CONCURRENCY: positiveInt(8, 'Direct writes in flight at most (the fallback bulkhead).'),
+    QUEUE_DELIVERY_LIMIT: positiveInt(5, 'Deliveries of one message before it is dead-lettered.'),
+    QUEUE_MAX_LENGTH: positiveInt(1_000_000, 'Rides the queue holds before publishes are refused.'),
+    WORKER_BATCH_SIZE: positiveInt(500, 'Rides the worker writes in one transaction at most.'),
+    WORKER_LINGER_MS: positiveInt(20, 'How long the worker waits to fill a batch.'),
+    WORKER_PREFETCH: positiveInt(1_000, 'Unacknowledged deliveries the broker sends the worker ahead.'),
+  })
+  // In production the development passwords are refused: the process stops, naming the variable.
+  .superRefine(refuseDevelopmentCredentials({ DATABASE_URL: developmentDatabaseUrl, AMQP_URL: developmentAmqpUrl }));
 
 export type LiftRideConfig = z.infer<typeof liftRideConfigSchema>;

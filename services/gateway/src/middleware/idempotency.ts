@@ -40,7 +40,8 @@ export function fingerprint(method: string, url: string, body: Buffer | undefine
 /**
  * Idempotency-Key semantics (IETF httpapi draft) over Redis: the first request with a key runs and its
  * answer is kept; the same key with the same request replays that answer; with a different request it is
- * 422; while the first is still running it is 409 (the key's format is checked by the caller). 5xx answers are not kept, so a retry runs again.
+ * 422; while the first is still running it is 409 (the key's format is checked by the caller). 5xx and 400
+ * answers are not kept, so a retry (with the body fixed) runs again.
  * When Redis cannot be reached the request runs unguarded (lift rides stay exactly-once by their key).
  */
 export function createIdempotency(options: IdempotencyOptions) {
@@ -87,7 +88,9 @@ export function createIdempotency(options: IdempotencyOptions) {
         headers: response.headers,
         body: response.body.toString('base64'),
       };
-      const store = response.status >= 500 ? redis.del(id) : redis.save(id, JSON.stringify(done));
+      // A refused request (400: nothing ran) or a failure is not kept: the client fixes it and retries with the key.
+      const kept = response.status < 500 && response.status !== 400;
+      const store = kept ? redis.save(id, JSON.stringify(done)) : redis.del(id);
       await store.catch((err) => log.warn({ err: (err as Error).message }, 'idempotency record not saved'));
       return { response, replayed: false };
     },

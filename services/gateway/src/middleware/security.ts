@@ -1,3 +1,4 @@
+import { allowedMethods } from '@skico/contracts';
 import { AppError } from '@skico/errors';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
@@ -19,7 +20,7 @@ export function securityHeaders(): RequestHandler {
   });
 }
 
-const allowedMethods = 'GET, POST, PUT, DELETE';
+const corsMethods = 'GET, POST, PUT, DELETE';
 const allowedHeaders = [
   'authorization',
   'content-type',
@@ -41,6 +42,17 @@ const exposedHeaders = [
   'x-request-id',
 ].join(', ');
 
+/** A plain OPTIONS on a known path: 204 with Allow from the contract (express would answer 200 with text). */
+function answerOptions(req: Request, res: Response, next: NextFunction) {
+  const methods = allowedMethods(req.path);
+  if (methods.length === 0) {
+    next();
+    return;
+  }
+  res.setHeader('Allow', methods.join(', '));
+  res.status(204).end();
+}
+
 /**
  * CORS with an explicit allow-list: an allowed origin may read answers and send the API's headers; any
  * other origin gets no CORS header (the browser withholds the answer) and its preflight is refused with
@@ -52,6 +64,10 @@ export function cors(origins: readonly string[]): RequestHandler {
     res.vary('Origin');
     const origin = req.get('origin');
     const preflight = req.method === 'OPTIONS' && req.get('access-control-request-method') !== undefined;
+    if (req.method === 'OPTIONS' && !preflight) {
+      answerOptions(req, res, next);
+      return;
+    }
     if (origin === undefined || !allowed.has(origin)) {
       if (preflight) {
         throw new AppError('forbidden', 'CORS_ORIGIN_NOT_ALLOWED', 'This origin may not call the API from a browser.');
@@ -65,7 +81,7 @@ export function cors(origins: readonly string[]): RequestHandler {
       next();
       return;
     }
-    res.setHeader('Access-Control-Allow-Methods', allowedMethods);
+    res.setHeader('Access-Control-Allow-Methods', corsMethods);
     res.setHeader('Access-Control-Allow-Headers', allowedHeaders);
     res.setHeader('Access-Control-Max-Age', '600');
     res.status(204).end();

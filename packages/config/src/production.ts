@@ -1,0 +1,32 @@
+import type { z } from 'zod';
+
+const credentials = (value: string) => {
+  try {
+    const url = new URL(value);
+    return { user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * A config refinement for production: each named URL variable must not carry the password of its
+ * development default (the local start command's credentials), so that a process started with
+ * NODE_ENV=production and a forgotten secret refuses to start, naming the variable.
+ */
+export function refuseDevelopmentCredentials(developmentUrls: Record<string, string>) {
+  return (config: Record<string, unknown>, ctx: z.RefinementCtx) => {
+    if (config.NODE_ENV !== 'production') return;
+    for (const [variable, developmentUrl] of Object.entries(developmentUrls)) {
+      const dev = credentials(developmentUrl);
+      const used = credentials(String(config[variable] ?? ''));
+      if (dev?.password && used?.password === dev.password) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [variable],
+          message: `the development password of ${dev.user} is refused in production`,
+        });
+      }
+    }
+  };
+}

@@ -10,6 +10,6 @@ export const DEFAULT_BUDGET_MS = 2_000;
 export function requestBudget(req: Request, fallbackMs = DEFAULT_BUDGET_MS): number {
   const header = Number(req.get('request-timeout'));
   const budget = Number.isInteger(header) && header > 0 && header <= 60_000 ? header : fallbackMs;
-  const arrived = (req as Request & { arrivedAt?: number }).arrivedAt ?? Date.now();
+  const arrived = req.arrivedAt ?? Date.now();
   return Math.max(0, budget - (Date.now() - arrived));
 }

@@ -1,13 +1,12 @@
 import { AppError } from '@skico/errors';
 import type { Logger } from '@skico/log';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { pinoHttp } from 'pino-http';
 import type { Registry } from 'prom-client';
 import { type HealthChecks, healthRouter } from './health.ts';
 import type { LoadShedder } from './load-shedding.ts';
 import { metricsRouter, redMetrics } from './metrics.ts';
 import { normalizeError, toProblem } from './problem.ts';
-import { REQUEST_ID_HEADER, requestIdOf } from './request-id.ts';
+import { requestLogging } from './request-logging.ts';
 
 export interface HttpAppOptions {
   log: Logger;
@@ -39,29 +38,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.set('etag', false);
   app.set('query parser', 'extended');
 
-  app.use((req, _res, next) => {
-    (req as Request & { arrivedAt?: number }).arrivedAt = Date.now();
-    next();
-  });
-  app.use(
-    pinoHttp({
-      logger: options.log,
-      genReqId: (req, res) => {
-        const id = requestIdOf(req);
-        res.setHeader(REQUEST_ID_HEADER, id);
-        return id;
-      },
-      // Every line logged through req.log carries the request id.
-      customProps: (req) => ({ requestId: req.id }),
-      // Health probes every few seconds would drown the useful lines.
-      autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
-      serializers: {
-        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
+  app.use(requestLogging(options.log));
   if (options.metrics) app.use(redMetrics(options.metrics));
   options.before?.(app);
   if (options.metrics) app.use(metricsRouter(options.metrics));

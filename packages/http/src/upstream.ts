@@ -48,24 +48,26 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     bodyTimeout: 30_000,
   });
 
+  // The time limits are undici's own per-request timeouts, plus the caller's signal (a breaker's deadline):
+  // no timer or AbortSignal is created per request on this hot path.
   const request = async (req: UpstreamRequest): Promise<UpstreamResponse> => {
-    const timeout = AbortSignal.timeout(Math.max(1, req.timeoutMs));
-    const signal = req.signal ? AbortSignal.any([timeout, req.signal]) : timeout;
+    const timeoutMs = Math.max(1, req.timeoutMs);
     try {
       const res = await pool.request({
         method: req.method as 'GET',
         path: req.path,
         headers: req.headers,
         body: req.body,
-        signal,
-        headersTimeout: req.timeoutMs,
-        bodyTimeout: req.timeoutMs,
+        signal: req.signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
       });
       const body = Buffer.from(await res.body.arrayBuffer());
       return { status: res.statusCode, headers: res.headers, body };
     } catch (cause) {
-      const reason = timeout.aborted ? 'timeout' : 'unreachable';
-      throw new DependencyUnavailable(options.name, reason, { cause });
+      const code = (cause as { code?: string }).code ?? '';
+      const timedOut = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || req.signal?.aborted;
+      throw new DependencyUnavailable(options.name, timedOut ? 'timeout' : 'unreachable', { cause });
     }
   };
 

@@ -45,6 +45,7 @@ export async function startStack(options: StackOptions = {}) {
     onLine: options.onLine ?? (() => undefined),
     restart: options.restart ?? true,
     stopTimeoutMs: options.stopTimeoutMs ?? 15_000,
+    nodeArgs: options.nodeArgs,
   });
   const selected = processes.filter((p) => !options.only || options.only.includes(p.name));
   const urlOf = (name: string) => `http://${settings.host}:${settings.ports[name]}`;

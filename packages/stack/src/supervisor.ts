@@ -18,6 +18,8 @@ export interface SupervisorOptions {
   restart: boolean;
   /** How long a process may take to stop after SIGTERM before it is killed. */
   stopTimeoutMs: number;
+  /** Extra node options for every process, e.g. `--cpu-prof` (which NODE_OPTIONS does not allow). */
+  nodeArgs?: string[];
 }
 
 const MIN_BACKOFF_MS = 250;
@@ -35,7 +37,7 @@ export function createSupervisor(options: SupervisorOptions) {
   const say = (line: string) => options.onLine('stack', line, 'stdout');
 
   const spawnOne = (p: SupervisedProcess) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', p.spec.entry], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', p.spec.entry], {
       cwd: join(repoRoot, p.spec.dir),
       env: { ...process.env, ...p.env },
       stdio: ['ignore', 'pipe', 'pipe'],

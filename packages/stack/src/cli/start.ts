@@ -10,7 +10,11 @@ const startedAt = Date.now();
 try {
   await ensureInfrastructure(say);
   say('preparing the database (roles, schemas, migrations, seed data) …');
-  const stack = await startStack({ onLine: (name, line) => console.log(format(name, line)) });
+  const stack = await startStack({
+    onLine: (name, line) => console.log(format(name, line)),
+    // For profiling: SKICO_NODE_ARGS="--cpu-prof --cpu-prof-dir=.reports/profiles" npm start
+    nodeArgs: process.env.SKICO_NODE_ARGS?.split(' ').filter(Boolean),
+  });
   say(`ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
   say(`API:  ${stack.gatewayUrl}   (try: curl ${stack.gatewayUrl}/resorts)`);
   say(`Docs: ${stack.gatewayUrl}/docs`);

@@ -102,8 +102,20 @@ afterAll(async () => {
 
 describe('the access matrix', () => {
   it('when the contract is compared with the matrix, then every operation has exactly one row', () => {
-    expect(Object.keys(accessMatrix).sort()).toEqual(operations.map((op) => op.operationId).sort());
-    expect(Object.keys(requests).sort()).toEqual(Object.keys(accessMatrix).sort());
+    const ids = operations.map((op) => op.operationId);
+    const rows = Object.keys(accessMatrix);
+    expect(
+      ids.filter((id) => !rows.includes(id)),
+      'operations without a row in access-matrix.ts',
+    ).toEqual([]);
+    expect(
+      rows.filter((id) => !ids.includes(id)),
+      'rows of access-matrix.ts for no operation',
+    ).toEqual([]);
+    expect(
+      rows.filter((id) => !(id in requests)),
+      'rows without a request in this file',
+    ).toEqual([]);
   });
 
   it.each(operations.map((op) => [op.operationId, op] as const))(

@@ -130,7 +130,7 @@ describe('the contract fuzzer', () => {
       fc.asyncProperty(validRequests(ops, tokens), async (req) => check(req, await send(req))),
       { seed, numRuns: runs.valid, endOnFailure: true },
     );
-  });
+  }, 120_000);
 
   it('when requests the document refuses are sent, then each is a documented 4xx and nothing changes in Postgres, Redis or the queue', async () => {
     const before = await probe.settle();
@@ -142,7 +142,7 @@ describe('the contract fuzzer', () => {
     const after = await probe.settle();
     // Keys due to expire within the phase (negative-cache entries, tombstones) may vanish on their own.
     expect(probe.diff(before, after, Date.now() - started + 60_000)).toEqual([]);
-  });
+  }, 180_000);
 
   it('when unknown paths and methods are tried, then each is a 404 or 405 problem, never a 5xx', async () => {
     const paths = [...new Set(ops.map((op) => op.template))];
@@ -175,5 +175,5 @@ describe('the contract fuzzer', () => {
       }),
       { seed: seed + 2, numRuns: runs.routes, endOnFailure: true },
     );
-  });
+  }, 60_000);
 });

@@ -194,10 +194,10 @@ describe('request limits', () => {
     ]);
     // Headers within 5 s, the whole request within 10 s, each checked every second.
     expect(slowHead).toMatchObject({ closed: true });
-    expect(slowHead.elapsedMs).toBeLessThan(7_500);
+    expect(slowHead.elapsedMs).toBeLessThan(8_000);
     expect(slowHead.text).toMatch(/^HTTP\/1\.1 408 /);
     expect(slowBody).toMatchObject({ closed: true });
-    expect(slowBody.elapsedMs).toBeLessThan(12_500);
+    expect(slowBody.elapsedMs).toBeLessThan(13_000);
     expect(slowBody.text).toContain('408');
   });
 

@@ -24,7 +24,7 @@ export {
 } from './operation.ts';
 export { findOperation, getOperation, operations } from './operations.ts';
 export { createResponseValidator, type ObservedResponse, type ResponseValidator } from './response-validator.ts';
-export type { HealthDeps, Statistics } from './schemas/gateway.ts';
+export type { HealthDeps, Statistics, StatusReport } from './schemas/gateway.ts';
 export {
   breakerState,
   healthDeps,
@@ -32,6 +32,7 @@ export {
   healthReady,
   openApiDocumentShape,
   statistics,
+  statusReport,
 } from './schemas/gateway.ts';
 export {
   dayParams,

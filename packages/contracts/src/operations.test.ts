@@ -29,6 +29,9 @@ const apiRoutes = [
   'GET /health/ready',
   'GET /health/deps',
   'GET /metrics',
+  // The live status page ("Operate it").
+  'GET /status',
+  'GET /status.json',
 ];
 
 describe('operation registry', () => {

@@ -11,7 +11,10 @@ export {
 export { createLifecycle, handleProcessSignals, type Lifecycle } from './lifecycle.ts';
 export { createLoadShedder, type LoadShedder, type SheddingOptions } from './load-shedding.ts';
 export {
+  Counter,
   createMetricsRegistry,
+  Gauge,
+  Histogram,
   type InstrumentedBreaker,
   instrumentBreakers,
   metricsRouter,
@@ -22,6 +25,7 @@ export {
 export { normalizeError, type Problem, statusOf, toProblem } from './problem.ts';
 export { REQUEST_ID_HEADER, requestIdOf } from './request-id.ts';
 export { requestLogging } from './request-logging.ts';
+export { instrumentCache, instrumentPool, instrumentQueues, instrumentShedder } from './resource-metrics.ts';
 export { type ProcessContext, runProcess } from './run-process.ts';
 export { defaultServerTimeouts, listen, type RunningServer, type ServerTimeouts } from './server.ts';
 export {

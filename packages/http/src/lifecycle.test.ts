@@ -22,6 +22,18 @@ describe('lifecycle', () => {
     expect(closed).toEqual(['postgres']);
   });
 
+  it('when closes are slow, then together they stay within the grace period', async () => {
+    const closed: string[] = [];
+    const lifecycle = createLifecycle(log, { graceMs: 200 });
+    lifecycle.onShutdown('postgres', () => void closed.push('postgres'));
+    lifecycle.onShutdown('consumer', () => new Promise<void>(() => undefined));
+    lifecycle.onShutdown('http', () => new Promise<void>(() => undefined));
+    const started = Date.now();
+    await lifecycle.shutdown('test');
+    expect(Date.now() - started).toBeLessThan(200 + 50);
+    expect(closed).toEqual(['postgres']);
+  });
+
   it('when a close fails, then the others still close', async () => {
     const closed: string[] = [];
     const lifecycle = createLifecycle(log, { graceMs: 1000 });

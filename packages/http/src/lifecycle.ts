@@ -5,7 +5,10 @@ type Closer = () => Promise<void> | void;
 export interface Lifecycle {
   /** Registers a resource's close; shutdown runs them in reverse order of registration. */
   onShutdown: (name: string, close: Closer) => void;
-  /** Runs every close once, in reverse, each bounded by the grace period. Safe to call twice. */
+  /**
+   * Runs every close once, in reverse, all of them together bounded by the grace period: once it is over,
+   * the remaining closes are started but not waited for (the process is about to exit). Safe to call twice.
+   */
   shutdown: (reason: string) => Promise<void>;
   isShuttingDown: () => boolean;
 }
@@ -14,10 +17,10 @@ export function createLifecycle(log: Logger, options: { graceMs: number }): Life
   const closers: { name: string; close: Closer }[] = [];
   let running: Promise<void> | undefined;
 
-  const runOne = async ({ name, close }: { name: string; close: Closer }) => {
+  const runOne = async ({ name, close }: { name: string; close: Closer }, deadline: number) => {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), options.graceMs);
+      timer = setTimeout(() => resolve('timeout'), Math.max(0, deadline - Date.now()));
     });
     try {
       const outcome = await Promise.race([Promise.resolve(close()).then(() => 'done' as const), timedOut]);
@@ -37,7 +40,8 @@ export function createLifecycle(log: Logger, options: { graceMs: number }): Life
     shutdown: (reason) => {
       running ??= (async () => {
         log.info({ reason }, 'shutting down');
-        for (const closer of [...closers].reverse()) await runOne(closer);
+        const deadline = Date.now() + options.graceMs;
+        for (const closer of [...closers].reverse()) await runOne(closer, deadline);
         log.info('shut down');
       })();
       return running;

@@ -2,7 +2,8 @@ import type { Request, RequestHandler, Response } from 'express';
 import { Router } from 'express';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
-export type { Registry };
+// Re-exported so that a service defines its own metrics without a prom-client dependency of its own.
+export { Counter, Gauge, Histogram, type Registry };
 
 /** One registry per process, with Node's runtime metrics and the service name as a label. */
 export function createMetricsRegistry(service: string): Registry {

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { onClientError } from './client-error.ts';
@@ -40,6 +40,9 @@ export async function listen(
   options: { port: number; host?: string; timeouts?: Partial<ServerTimeouts>; maxHeaderBytes?: number },
 ): Promise<RunningServer> {
   const t = { ...defaultServerTimeouts, ...options.timeouts };
+  // Answers in progress, so that closing can end their connections once they are sent.
+  const answering = new Set<ServerResponse>();
+  let closing = false;
   const server = createServer(
     {
       headersTimeout: t.headersTimeoutMs,
@@ -47,7 +50,12 @@ export async function listen(
       connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
       maxHeaderSize: options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES,
     },
-    app,
+    (req, res) => {
+      answering.add(res);
+      res.once('close', () => answering.delete(res));
+      if (closing) res.setHeader('connection', 'close');
+      app(req, res);
+    },
   );
   server.keepAliveTimeout = t.keepAliveTimeoutMs;
   server.maxHeadersCount = 100;
@@ -58,7 +66,14 @@ export async function listen(
 
   const close = async (graceMs: number) => {
     if (!server.listening) return;
+    closing = true;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // node's close() ends only the idle keep-alive connections: a busy one would keep taking requests
+    // until the grace period cut them mid-answer. Every answer from now on closes its connection instead.
+    for (const res of answering) {
+      if (!res.headersSent) res.setHeader('connection', 'close');
+      else res.once('finish', () => res.socket?.end());
+    }
     server.closeIdleConnections();
     const timer = setTimeout(() => server.closeAllConnections(), graceMs);
     timer.unref();

@@ -11,6 +11,18 @@ export interface Delivery {
   headers: Record<string, unknown>;
   /** How many times the broker delivered it before (quorum queues count returns). */
   deliveryCount: number;
+  /** When it was published (ms since the epoch), when the publisher stamped it. */
+  publishedAt: number | undefined;
+}
+
+/** What became of one batch, for metrics. */
+export interface BatchReport {
+  /** One outcome per delivery, in order. */
+  outcomes: Outcome[];
+  /** How long the handler took on the attempt that went through; absent when the batch went back unhandled. */
+  durationMs?: number;
+  /** Publish time of the batch's oldest message, when known: its age at settle time is the consumer's lag. */
+  oldestPublishedAt?: number;
 }
 
 const brand = Symbol.for('skico.HoldBatch');
@@ -41,6 +53,16 @@ export interface BatchConsumerOptions {
   log: Logger;
   /** One outcome per delivery, in order. Throws HoldBatch to keep the batch while a dependency is down. */
   handle: (batch: Delivery[]) => Promise<Outcome[]>;
+  /** Told what became of every batch once it is settled (metrics); must not throw. */
+  onBatch?: (report: BatchReport) => void;
+}
+
+/** The publish time of a message: the publisher's millisecond header, else the AMQP timestamp (seconds). */
+function publishedAt(message: ConsumeMessage): number | undefined {
+  const stamped = Number(message.properties.headers?.['x-published-at']);
+  if (Number.isFinite(stamped) && stamped > 0) return stamped;
+  const seconds = message.properties.timestamp as number | undefined;
+  return typeof seconds === 'number' ? seconds * 1000 : undefined;
 }
 
 export interface BatchConsumer {
@@ -48,8 +70,19 @@ export interface BatchConsumer {
   holding: () => boolean;
   /** Batches processed so far (for tests and metrics). */
   batches: () => number;
-  /** Stops consuming, finishes the batch in hand, returns undelivered ones to the queue, closes. */
+  /** Stops consuming, writes the deliveries in hand within the grace period, returns the rest to the queue, closes. */
   stop: (graceMs: number) => Promise<void>;
+}
+
+/** The request ids a batch's messages carry (the API's `x-request-id` header), at most 20, for its log lines. */
+export function requestIdsOf(deliveries: Delivery[], limit = 20): string[] {
+  const ids: string[] = [];
+  for (const d of deliveries) {
+    const id = d.headers['x-request-id'];
+    if (typeof id === 'string') ids.push(id);
+    if (ids.length >= limit) break;
+  }
+  return ids;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -109,36 +142,65 @@ export function createBatchConsumer(options: BatchConsumerOptions): BatchConsume
       messageId: message.properties.messageId as string | undefined,
       headers: (message.properties.headers ?? {}) as Record<string, unknown>,
       deliveryCount: Number(message.properties.headers?.['x-delivery-count'] ?? 0),
+      publishedAt: publishedAt(message),
     }));
+    const report = (outcomes: Outcome[], durationMs?: number) => {
+      const stamps = deliveries.flatMap((d) => (d.publishedAt === undefined ? [] : [d.publishedAt]));
+      options.onBatch?.({
+        outcomes,
+        durationMs,
+        oldestPublishedAt: stamps.length > 0 ? Math.min(...stamps) : undefined,
+      });
+    };
+    const requeue = () => {
+      for (const item of batch) settle(item, 'retry');
+      report(batch.map(() => 'retry'));
+    };
+    // Stopping while a dependency is down: the batches still queued behind the held one go back at once,
+    // instead of each costing one more failed attempt out of the grace period.
+    if (stopping && holding) {
+      requeue();
+      return;
+    }
     for (;;) {
+      const attempt = performance.now();
       try {
-        const outcomes = await options.handle(deliveries);
-        for (const [i, item] of batch.entries()) settle(item, outcomes[i] ?? 'retry');
+        const handled = await options.handle(deliveries);
+        const outcomes = batch.map((_, i) => handled[i] ?? 'retry');
+        for (const [i, item] of batch.entries()) settle(item, outcomes[i] as Outcome);
         processed += 1;
+        report(outcomes, performance.now() - attempt);
         break;
       } catch (err) {
         if (!isHoldBatch(err)) {
-          log.error({ err }, 'batch handler failed; messages return to the queue');
-          for (const item of batch) settle(item, 'retry');
+          log.error(
+            { err, requestIds: requestIdsOf(deliveries) },
+            'batch handler failed; messages return to the queue',
+          );
+          requeue();
           break;
         }
         if (!holding) {
           holding = true;
-          log.warn({ err: err.message, batch: batch.length }, 'holding batch; consumption paused');
+          log.warn(
+            { err: err.message, batch: batch.length, requestIds: requestIdsOf(deliveries) },
+            'holding batch; consumption paused',
+          );
           if (channel && consumerTag) await channel.cancel(consumerTag).catch(() => undefined);
           consumerTag = undefined;
         }
         if (stopping) {
-          for (const item of batch) settle(item, 'retry');
+          requeue();
           break;
         }
         await sleep(options.holdRetryMs);
       }
     }
-    if (holding) {
+    // While stopping, holding stays set: the batches behind this one are returned without an attempt.
+    if (holding && !stopping) {
       holding = false;
       log.info('batch went through; consumption resumed');
-      if (channel && !stopping) await startConsuming(channel).catch((err) => log.warn({ err }, 'resume failed'));
+      if (channel) await startConsuming(channel).catch((err) => log.warn({ err }, 'resume failed'));
     }
   };
 
@@ -157,7 +219,10 @@ export function createBatchConsumer(options: BatchConsumerOptions): BatchConsume
     stop: async (graceMs) => {
       stopping = true;
       if (channel && consumerTag) await channel.cancel(consumerTag).catch(() => undefined);
-      flush();
+      // Everything delivered so far (bounded by the prefetch) is written before the channel closes: a
+      // message returned instead would count towards its delivery limit. A single flush() would leave the
+      // rest to a linger timer that fires after the channel is gone.
+      while (buffer.length > 0) flush();
       await Promise.race([running, sleep(graceMs)]);
       // Whatever is still unsettled returns to the queue when the channel closes.
       await channel?.close().catch(() => undefined);

@@ -68,7 +68,8 @@ export async function redriveDeadLetters(channel: ConfirmChannel, topology: Lift
           persistent: true,
           contentType: message.properties.contentType as string | undefined,
           messageId: message.properties.messageId as string | undefined,
-          headers: { ...headers, 'x-redriven': true },
+          // Published again now: the consumer's lag counts from here, not from the first publish.
+          headers: { ...headers, 'x-redriven': true, 'x-published-at': Date.now() },
         },
         (err) => (err ? reject(err) : resolve()),
       );

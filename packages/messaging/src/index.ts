@@ -1,11 +1,13 @@
 export {
   type BatchConsumer,
   type BatchConsumerOptions,
+  type BatchReport,
   createBatchConsumer,
   type Delivery,
   HoldBatch,
   isHoldBatch,
   type Outcome,
+  requestIdsOf,
 } from './batch-consumer.ts';
 export {
   type AmqpConnection,

@@ -71,7 +71,8 @@ export function createPublisher(
               contentType: 'application/json',
               messageId: options.messageId,
               timestamp: Math.floor(Date.now() / 1000),
-              headers: options.headers,
+              // Milliseconds, which the AMQP timestamp (seconds) cannot carry: the consumer's lag metric.
+              headers: { ...options.headers, 'x-published-at': Date.now() },
             },
             (err) => {
               clearTimeout(timer);

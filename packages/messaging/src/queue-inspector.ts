@@ -19,14 +19,25 @@ export function createQueueInspector(connection: AmqpConnection) {
   };
 
   return {
-    /** Messages ready in the queue, or undefined when the broker cannot be asked now. */
-    async depth(queue: string): Promise<number | undefined> {
-      try {
+    /**
+     * Messages ready in the queue, or undefined when the broker cannot be asked now or does not answer
+     * within `timeoutMs` (a hung broker must not hang a health check or a metrics scrape).
+     */
+    async depth(queue: string, timeoutMs = 1_000): Promise<number | undefined> {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), timeoutMs);
+      });
+      const ask = async () => {
         const ch = await open();
-        if (!ch) return undefined;
-        return (await ch.checkQueue(queue)).messageCount;
+        return ch ? (await ch.checkQueue(queue)).messageCount : undefined;
+      };
+      try {
+        return await Promise.race([ask(), late]);
       } catch {
         return undefined;
+      } finally {
+        clearTimeout(timer);
       }
     },
   };

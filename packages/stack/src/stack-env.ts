@@ -62,6 +62,7 @@ export function processEnv(spec: ProcessSpec, settings: StackSettings): Record<s
     env.RESORT_URL = url('resort');
     env.SKIER_URL = url('skier');
     env.LIFT_RIDE_URL = url('lift-ride');
+    env.LIFT_RIDE_WORKER_URL = url('lift-ride-worker');
   }
   return settings.rewrite ? settings.rewrite(spec.name, env) : env;
 }

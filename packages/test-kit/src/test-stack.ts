@@ -16,6 +16,8 @@ export interface TestStackOptions extends Omit<StackOptions, 'settings' | 'onLin
   settings?: Partial<Omit<StackSettings, 'database' | 'namespace' | 'ports'>>;
   /** Print every process's output as it comes (for debugging a test). */
   verbose?: boolean;
+  /** How many recent output lines logs() keeps; 2000 by default. */
+  logLines?: number;
 }
 
 /**
@@ -30,7 +32,7 @@ export async function startTestStack(options: TestStackOptions = {}) {
   const lines: string[] = [];
   const onLine = (name: string, line: string) => {
     lines.push(`${name}: ${line}`);
-    if (lines.length > 2000) lines.shift();
+    if (lines.length > (options.logLines ?? 2000)) lines.shift();
     if (options.verbose) console.log(`${name}: ${line}`);
   };
   let stack: Awaited<ReturnType<typeof startStack>>;

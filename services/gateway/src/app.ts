@@ -12,6 +12,7 @@ import type { Statistics } from './middleware/statistics.ts';
 import { apiRouter, type UpstreamName } from './routes/api-routes.ts';
 import { docsRouter } from './routes/docs.ts';
 import { operationsRouter } from './routes/operations.ts';
+import { type StatusSources, statusRouter } from './routes/status.ts';
 import type { UpstreamCaller } from './routes/upstream-call.ts';
 import type { GatewaySecurity } from './security-config.ts';
 
@@ -29,6 +30,8 @@ export interface GatewayDeps {
   requestTimeoutMs: number;
   /** Front-door limits, CORS and the rate limiter. */
   security: GatewaySecurity;
+  /** What the status page shows; without it /status is not served. */
+  status?: StatusSources;
   isDraining?: () => boolean;
 }
 
@@ -51,6 +54,7 @@ export function createApp(deps: GatewayDeps) {
       app.use(jsonDepthLimit(deps.security.maxJsonDepth));
       app.use(docsRouter());
       app.use(operationsRouter(deps));
+      if (deps.status) app.use(statusRouter(deps.status));
       app.use(
         apiRouter({
           operations,

@@ -4,16 +4,19 @@ import {
   createMetricsRegistry,
   createUpstream,
   instrumentBreakers,
+  instrumentShedder,
   type Lifecycle,
 } from '@skico/http';
 import type { Logger } from '@skico/log';
 import { createBreaker, createBulkhead, createRetryBudget } from '@skico/resilience';
 import type { GatewayDeps } from './app.ts';
 import type { GatewayConfig } from './config.ts';
+import { countRateLimited, idempotencyMetrics } from './gateway-metrics.ts';
 import { createIdempotency } from './middleware/idempotency.ts';
 import { createStatistics } from './middleware/statistics.ts';
 import { gatewayResilience as knobs } from './resilience.ts';
 import type { UpstreamName } from './routes/api-routes.ts';
+import { gatewayHealth } from './routes/operations.ts';
 import { createUpstreamCaller } from './routes/upstream-call.ts';
 import { createGatewaySecurity } from './security-config.ts';
 
@@ -57,6 +60,11 @@ export function createGatewayDeps(config: GatewayConfig, log: Logger, lifecycle:
   instrumentBreakers(metrics, Object.values(breakers));
   const shedder = createLoadShedder(knobs.shedding);
   lifecycle.onShutdown('load shedder', () => shedder.stop());
+  instrumentShedder(metrics, shedder);
+  // Only the status page asks the worker anything (its /health/deps).
+  const worker = createUpstream({ name: 'lift-ride-worker', baseUrl: config.LIFT_RIDE_WORKER_URL, connections: 2 });
+  lifecycle.onShutdown('upstream lift-ride-worker', () => worker.close());
+  const statistics = createStatistics({ windowSeconds: config.STATISTICS_WINDOW_SECONDS });
 
   return {
     log,
@@ -77,12 +85,22 @@ export function createGatewayDeps(config: GatewayConfig, log: Logger, lifecycle:
       retentionSeconds: config.IDEMPOTENCY_RETENTION_SECONDS,
       lockSeconds: 30,
       log,
+      count: idempotencyMetrics(metrics),
     }),
-    statistics: createStatistics({ windowSeconds: config.STATISTICS_WINDOW_SECONDS }),
+    statistics,
     tokens: { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
     metrics,
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
-    security: createGatewaySecurity(config, { redis, breaker: breakers.redis, log }),
+    security: countRateLimited(metrics, createGatewaySecurity(config, { redis, breaker: breakers.redis, log })),
+    status: {
+      gateway: () => gatewayHealth({ upstreams, breakers, redis }),
+      processes: [
+        ...names.map((name) => ({ name, upstream: upstreams[name] })),
+        { name: 'lift-ride-worker', upstream: worker },
+      ],
+      statistics,
+      shedder,
+    },
     isDraining: lifecycle.isShuttingDown,
   };
 }

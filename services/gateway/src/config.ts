@@ -11,6 +11,11 @@ export const gatewayConfigSchema = z
     RESORT_URL: url('http://127.0.0.1:8081', ['http', 'https'], 'Base URL of the resort service.'),
     SKIER_URL: url('http://127.0.0.1:8082', ['http', 'https'], 'Base URL of the skier service.'),
     LIFT_RIDE_URL: url('http://127.0.0.1:8083', ['http', 'https'], 'Base URL of the lift-ride service.'),
+    LIFT_RIDE_WORKER_URL: url(
+      'http://127.0.0.1:8084',
+      ['http', 'https'],
+      'Base URL of a lift-ride worker (its health only, for the status page).',
+    ),
     REDIS_URL: url('redis://127.0.0.1:6379', ['redis', 'rediss'], 'Redis URL (idempotency records, rate limits).'),
     NAMESPACE: z
       .string()

@@ -67,6 +67,8 @@ const requests: Record<string, () => Promise<CellRequest>> = {
   getReadiness: async () => ({ path: '/health/ready' }),
   getDependencyHealth: async () => ({ path: '/health/deps' }),
   getMetrics: async () => ({ path: '/metrics' }),
+  getStatusPage: async () => ({ path: '/status' }),
+  getStatusReport: async () => ({ path: '/status.json' }),
 };
 
 async function headersOf(caller: Caller, cell: CellRequest): Promise<Record<string, string>> {

@@ -42,4 +42,6 @@ export const accessMatrix: Record<string, AccessRow> = {
   getReadiness: everyone(200),
   getDependencyHealth: everyone(200),
   getMetrics: everyone(200),
+  getStatusPage: everyone(200),
+  getStatusReport: everyone(200),
 };

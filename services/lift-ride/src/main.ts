@@ -1,4 +1,13 @@
-import { createMetricsRegistry, createUpstream, instrumentBreakers, listen, runProcess } from '@skico/http';
+import {
+  createMetricsRegistry,
+  createUpstream,
+  instrumentBreakers,
+  instrumentCache,
+  instrumentPool,
+  instrumentQueues,
+  listen,
+  runProcess,
+} from '@skico/http';
 import { createPublisher, createQueueInspector } from '@skico/messaging';
 import { createBreaker } from '@skico/resilience';
 import { createApp } from './app.ts';
@@ -8,6 +17,7 @@ import { createResortMetadata } from './data/resort-metadata.ts';
 import { createRideQueries } from './data/ride-queries.ts';
 import { createRideService } from './domain/ride-service.ts';
 import { liftRideHealthDeps } from './health-deps.ts';
+import { publishMetrics } from './pipeline-metrics.ts';
 import { liftRideDependencies } from './resilience.ts';
 
 await runProcess({ service: 'lift-ride', configSchema: liftRideConfigSchema }, async ({ config, log, lifecycle }) => {
@@ -23,6 +33,8 @@ await runProcess({ service: 'lift-ride', configSchema: liftRideConfigSchema }, a
   lifecycle.onShutdown('resort client', () => resort.close());
   // Waits briefly for the broker so that the first rides are queued; without it they take the fallback.
   await clients.amqp.ready(5_000).catch(() => log.warn('starting without rabbitmq'));
+  const metrics = createMetricsRegistry('lift-ride');
+  const inspector = createQueueInspector(clients.amqp);
 
   const rides = createRideService({
     cache: clients.cache,
@@ -42,6 +54,7 @@ await runProcess({ service: 'lift-ride', configSchema: liftRideConfigSchema }, a
       fallbackEnabled: config.PUBLISH_FALLBACK,
       publishTimeoutMs: config.PUBLISH_TIMEOUT_MS,
       log,
+      count: publishMetrics(metrics),
     },
     waitWindowMinutes: config.WAIT_WINDOW_MINUTES,
     liftCapacityPerMinute: config.LIFT_CAPACITY_PER_MINUTE,
@@ -49,9 +62,10 @@ await runProcess({ service: 'lift-ride', configSchema: liftRideConfigSchema }, a
     waitTimesTtlSeconds: config.WAIT_TIMES_TTL_SECONDS,
   });
 
-  const inspector = createQueueInspector(clients.amqp);
-  const metrics = createMetricsRegistry('lift-ride');
   instrumentBreakers(metrics, [clients.postgres, clients.redisBreaker, rabbitmq, fallback, resortBreaker]);
+  instrumentCache(metrics, clients.cache);
+  instrumentPool(metrics, clients.pool);
+  instrumentQueues(metrics, { depth: inspector.depth, ...clients.topology });
   const app = createApp({
     log,
     rides,

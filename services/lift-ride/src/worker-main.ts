@@ -1,8 +1,17 @@
-import { createHttpApp, createMetricsRegistry, instrumentBreakers, listen, runProcess } from '@skico/http';
+import {
+  createHttpApp,
+  createMetricsRegistry,
+  instrumentBreakers,
+  instrumentPool,
+  instrumentQueues,
+  listen,
+  runProcess,
+} from '@skico/http';
 import { createBatchConsumer, createQueueInspector } from '@skico/messaging';
 import { createLiftRideClients } from './composition.ts';
 import { liftRideConfigSchema } from './config.ts';
 import { liftRideHealthDeps } from './health-deps.ts';
+import { workerMetrics } from './pipeline-metrics.ts';
 import { createPersistHandler } from './worker/persist-handler.ts';
 
 // The queue consumer's composition root: batches from lift-rides.persist into Postgres. It serves only
@@ -11,6 +20,7 @@ await runProcess(
   { service: 'lift-ride-worker', configSchema: liftRideConfigSchema },
   async ({ config, log, lifecycle }) => {
     const clients = await createLiftRideClients(config, log, lifecycle, 'lift-ride-worker');
+    const metrics = createMetricsRegistry('lift-ride-worker');
     const consumer = createBatchConsumer({
       connection: clients.amqp,
       queue: clients.topology.queue,
@@ -20,14 +30,16 @@ await runProcess(
       holdRetryMs: 500,
       log,
       handle: createPersistHandler({ write: clients.write, log }),
+      onBatch: workerMetrics(metrics),
     });
     // Registered after the clients, so it runs before they close: stop consuming, finish the batch in hand.
     lifecycle.onShutdown('consumer', () => consumer.stop(config.SHUTDOWN_GRACE_MS));
     await clients.amqp.ready(10_000);
 
     const inspector = createQueueInspector(clients.amqp);
-    const metrics = createMetricsRegistry('lift-ride-worker');
     instrumentBreakers(metrics, [clients.postgres, clients.redisBreaker]);
+    instrumentPool(metrics, clients.pool);
+    instrumentQueues(metrics, { depth: inspector.depth, ...clients.topology });
     const app = createHttpApp({
       log,
       isDraining: lifecycle.isShuttingDown,

@@ -1,4 +1,4 @@
-import { createMetricsRegistry, instrumentBreakers, listen, runProcess } from '@skico/http';
+import { createMetricsRegistry, instrumentBreakers, instrumentPool, listen, runProcess } from '@skico/http';
 import { createPool } from '@skico/pg';
 import { createBreaker } from '@skico/resilience';
 import { createApp } from './app.ts';
@@ -12,6 +12,7 @@ await runProcess({ service: 'resort', configSchema: resortConfigSchema }, async 
   const postgres = createBreaker({ ...resortDependencies.postgres, capacity: config.PG_POOL_MAX });
   const metrics = createMetricsRegistry('resort');
   instrumentBreakers(metrics, [postgres]);
+  instrumentPool(metrics, pool);
   const app = createApp({ log, pool, postgres, metrics, isDraining: lifecycle.isShuttingDown });
   const server = await listen(app, { port: config.RESORT_PORT, host: config.HOST });
   lifecycle.onShutdown('http', () => server.close(config.SHUTDOWN_GRACE_MS));

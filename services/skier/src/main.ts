@@ -1,4 +1,11 @@
-import { createMetricsRegistry, createUpstream, instrumentBreakers, listen, runProcess } from '@skico/http';
+import {
+  createMetricsRegistry,
+  createUpstream,
+  instrumentBreakers,
+  instrumentPool,
+  listen,
+  runProcess,
+} from '@skico/http';
 import { createPool, guardPool } from '@skico/pg';
 import { createBreaker } from '@skico/resilience';
 import { createApp } from './app.ts';
@@ -14,6 +21,7 @@ await runProcess({ service: 'skier', configSchema: skierConfigSchema }, async ({
   };
   const metrics = createMetricsRegistry('skier');
   instrumentBreakers(metrics, Object.values(breakers));
+  instrumentPool(metrics, pool);
   const liftRide = createUpstream({
     name: 'lift-ride',
     baseUrl: config.LIFT_RIDE_URL,

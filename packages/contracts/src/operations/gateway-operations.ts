@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { defineOperation } from '../operation.ts';
-import { healthDeps, healthLive, healthReady, openApiDocumentShape, statistics } from '../schemas/gateway.ts';
+import {
+  healthDeps,
+  healthLive,
+  healthReady,
+  openApiDocumentShape,
+  statistics,
+  statusReport,
+} from '../schemas/gateway.ts';
 
 const text = z.string();
 
@@ -73,6 +80,36 @@ export const gatewayOperations = [
     summary: 'State of every dependency, with breaker states and queue depth',
     tags: ['operations'],
     responses: { 200: { description: 'Per-dependency state, also when some are down.', schema: healthDeps } },
+  }),
+  defineOperation({
+    operationId: 'getStatusPage',
+    method: 'GET',
+    path: '/status',
+    service: 'gateway',
+    auth: 'none',
+    rateLimited: false,
+    summary: 'Live status page of every process and dependency',
+    tags: ['operations'],
+    responses: {
+      200: {
+        description: 'A self-contained HTML page that polls /status.json every 2 s.',
+        schema: text,
+        contentType: 'text/html',
+      },
+    },
+  }),
+  defineOperation({
+    operationId: 'getStatusReport',
+    method: 'GET',
+    path: '/status.json',
+    service: 'gateway',
+    auth: 'none',
+    rateLimited: false,
+    summary: 'Every process with its dependencies, breakers and queue depths, and recent gateway traffic',
+    tags: ['operations'],
+    responses: {
+      200: { description: 'The status of the system, also when parts of it are down.', schema: statusReport },
+    },
   }),
   defineOperation({
     operationId: 'getMetrics',

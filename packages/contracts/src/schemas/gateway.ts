@@ -41,6 +41,40 @@ export const healthDeps = z.object({
   ),
 });
 
+const upState = z.enum(['up', 'degraded', 'down']);
+
+/** /status.json: what the status page shows, gathered from every process's /health/deps and the gateway. */
+export const statusReport = z.object({
+  status: upState,
+  generatedAt: z.iso.datetime().meta({ description: 'When the gateway gathered this report.' }),
+  processes: z.array(
+    z.object({
+      name: z
+        .string()
+        .meta({ description: 'Process name: `gateway`, `resort`, `skier`, `lift-ride`, `lift-ride-worker`.' }),
+      status: upState,
+      error: z.string().optional().meta({ description: 'Why the process could not be asked, when it could not.' }),
+      dependencies: healthDeps.shape.dependencies,
+    }),
+  ),
+  traffic: z.object({
+    windowSeconds: count('The recent window the rates and latencies cover.'),
+    requestsPerSecond: z.number().min(0).meta({ description: 'API requests per second through the gateway.' }),
+    meanMs: count('Mean latency, ms.'),
+    maxMs: count('Maximum latency, ms.'),
+    inFlight: count('Requests in progress at the gateway.').optional(),
+    routes: z.array(
+      z.object({
+        URL: z.string(),
+        operation: z.enum(['GET', 'POST', 'PUT', 'DELETE']),
+        requestsPerSecond: z.number().min(0),
+        mean: count('Mean latency, ms.'),
+        max: count('Maximum latency, ms.'),
+      }),
+    ),
+  }),
+});
+
 /** /openapi.json: checked for its outline only. */
 export const openApiDocumentShape = z.looseObject({
   openapi: z.string().startsWith('3.1'),
@@ -50,3 +84,4 @@ export const openApiDocumentShape = z.looseObject({
 
 export type Statistics = z.infer<typeof statistics>;
 export type HealthDeps = z.infer<typeof healthDeps>;
+export type StatusReport = z.infer<typeof statusReport>;

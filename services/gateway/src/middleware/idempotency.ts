@@ -27,7 +27,15 @@ export interface IdempotencyOptions {
   /** How long an in-flight claim holds when its request never completes (a crash). */
   lockSeconds: number;
   log: Logger;
+  /** Counts what each keyed request came to (metrics). */
+  count?: (outcome: IdempotencyOutcome) => void;
 }
+
+/**
+ * stored: ran and its answer was kept; replayed: answered from the record; conflict: the key was in
+ * flight (409); reused: the key came with a different request (422); unguarded: Redis could not be asked.
+ */
+export type IdempotencyOutcome = 'stored' | 'replayed' | 'conflict' | 'reused' | 'unguarded';
 
 /** The fingerprint of a request: method, path with query, and the exact body bytes. */
 export function fingerprint(method: string, url: string, body: Buffer | undefined): string {
@@ -45,7 +53,7 @@ export function fingerprint(method: string, url: string, body: Buffer | undefine
  * When Redis cannot be reached the request runs unguarded (lift rides stay exactly-once by their key).
  */
 export function createIdempotency(options: IdempotencyOptions) {
-  const { log } = options;
+  const count = options.count ?? (() => undefined);
   // Every Redis call goes through Redis's breaker.
   const redis = {
     claim: (key: string, value: string) =>
@@ -58,10 +66,12 @@ export function createIdempotency(options: IdempotencyOptions) {
   const redisKey = (key: string) => `gateway:v1:idem:${createHash('sha256').update(key).digest('hex')}`;
 
   return {
+    /** Runs or replays a keyed request; its request id goes on the (rare) lines logged about it. */
     async run(
       key: string,
       print: string,
       forward: () => Promise<StoredResponse>,
+      requestId?: string,
     ): Promise<{ response: StoredResponse; replayed: boolean }> {
       const id = redisKey(key);
       let claimed: string | null;
@@ -69,10 +79,18 @@ export function createIdempotency(options: IdempotencyOptions) {
         const claim: IdempotencyRecord = { state: 'in-flight', fingerprint: print };
         claimed = await redis.claim(id, JSON.stringify(claim));
       } catch (err) {
-        log.warn({ err: (err as Error).message }, 'idempotency store unavailable; request runs unguarded');
+        count('unguarded');
+        options.log.warn(
+          { requestId, err: (err as Error).message },
+          'idempotency store unavailable; request runs unguarded',
+        );
         return { response: await forward(), replayed: false };
       }
-      if (claimed === null) return { response: await existing(id, print), replayed: true };
+      if (claimed === null) {
+        const response = await existing(id, print);
+        count('replayed');
+        return { response, replayed: true };
+      }
 
       let response: StoredResponse;
       try {
@@ -91,7 +109,12 @@ export function createIdempotency(options: IdempotencyOptions) {
       // A refused request (400: nothing ran) or a failure is not kept: the client fixes it and retries with the key.
       const kept = response.status < 500 && response.status !== 400;
       const store = kept ? redis.save(id, JSON.stringify(done)) : redis.del(id);
-      await store.catch((err) => log.warn({ err: (err as Error).message }, 'idempotency record not saved'));
+      await store.then(
+        () => {
+          if (response.status < 500) count('stored');
+        },
+        (err) => options.log.warn({ requestId, err: (err as Error).message }, 'idempotency record not saved'),
+      );
       return { response, replayed: false };
     },
   };
@@ -100,6 +123,7 @@ export function createIdempotency(options: IdempotencyOptions) {
     const raw = await redis.get(id).catch(() => null);
     const record = raw ? (JSON.parse(raw) as IdempotencyRecord) : undefined;
     if (!record) {
+      count('conflict');
       throw new AppError(
         'conflict',
         'IDEMPOTENCY_KEY_IN_FLIGHT',
@@ -110,6 +134,7 @@ export function createIdempotency(options: IdempotencyOptions) {
       );
     }
     if (record.fingerprint !== print) {
+      count('reused');
       throw new AppError(
         'unprocessable',
         'IDEMPOTENCY_KEY_REUSED',
@@ -117,6 +142,7 @@ export function createIdempotency(options: IdempotencyOptions) {
       );
     }
     if (record.state === 'in-flight') {
+      count('conflict');
       throw new AppError(
         'conflict',
         'IDEMPOTENCY_KEY_IN_FLIGHT',

@@ -26,4 +26,15 @@ describe('gateway statistics', () => {
     now += 20_000;
     expect(stats.snapshot()).toEqual([]);
   });
+
+  it('when the recent seconds are asked for, then only they count, with the number of requests', () => {
+    let now = 9_000_000;
+    const stats = createStatistics({ windowSeconds: 60, now: () => now });
+    stats.record('/resorts', 'GET', 100);
+    now += 20_000;
+    stats.record('/resorts', 'GET', 10);
+    stats.record('/resorts', 'GET', 30);
+    expect(stats.recent(10)).toEqual([{ URL: '/resorts', operation: 'GET', mean: 20, max: 30, count: 2 }]);
+    expect(stats.snapshot()).toEqual([{ URL: '/resorts', operation: 'GET', mean: 47, max: 100 }]);
+  });
 });

@@ -21,6 +21,31 @@ export function createStatistics(options: { windowSeconds: number; now?: () => n
   const now = options.now ?? Date.now;
   const routes = new Map<string, { url: string; operation: string; buckets: Bucket[] }>();
 
+  const recent = (seconds: number): (EndpointStat & { count: number })[] => {
+    const oldest = Math.floor(now() / 1000) - Math.min(seconds, options.windowSeconds) + 1;
+    const stats: (EndpointStat & { count: number })[] = [];
+    for (const route of routes.values()) {
+      let count = 0;
+      let total = 0;
+      let max = 0;
+      for (const b of route.buckets) {
+        if (!b || b.second < oldest) continue;
+        count += b.count;
+        total += b.totalMs;
+        max = Math.max(max, b.maxMs);
+      }
+      if (count > 0)
+        stats.push({
+          URL: route.url,
+          operation: route.operation,
+          mean: Math.round(total / count),
+          max: Math.round(max),
+          count,
+        });
+    }
+    return stats.sort((a, b) => a.URL.localeCompare(b.URL) || a.operation.localeCompare(b.operation));
+  };
+
   return {
     record(url: string, operation: string, latencyMs: number) {
       const id = `${operation} ${url}`;
@@ -41,29 +66,10 @@ export function createStatistics(options: { windowSeconds: number; now?: () => n
       bucket.maxMs = Math.max(bucket.maxMs, latencyMs);
     },
 
-    snapshot(): EndpointStat[] {
-      const oldest = Math.floor(now() / 1000) - options.windowSeconds + 1;
-      const stats: EndpointStat[] = [];
-      for (const route of routes.values()) {
-        let count = 0;
-        let total = 0;
-        let max = 0;
-        for (const b of route.buckets) {
-          if (!b || b.second < oldest) continue;
-          count += b.count;
-          total += b.totalMs;
-          max = Math.max(max, b.maxMs);
-        }
-        if (count > 0)
-          stats.push({
-            URL: route.url,
-            operation: route.operation,
-            mean: Math.round(total / count),
-            max: Math.round(max),
-          });
-      }
-      return stats.sort((a, b) => a.URL.localeCompare(b.URL) || a.operation.localeCompare(b.operation));
-    },
+    snapshot: (): EndpointStat[] => recent(options.windowSeconds).map(({ count: _count, ...stat }) => stat),
+
+    /** The same over the last `seconds` only (at most the window), with the request count of each route. */
+    recent,
   };
 }
 

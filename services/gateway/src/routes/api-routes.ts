@@ -63,7 +63,7 @@ export function apiRouter(deps: ApiRouteDeps): Router {
       const call = () => deps.callUpstream(upstream, req, deadline, operation.method === 'GET' || key !== undefined);
       const { response, replayed } =
         operation.method === 'POST' && key !== undefined
-          ? await deps.idempotency.run(key, fingerprint(req.method, req.originalUrl, req.body), call)
+          ? await deps.idempotency.run(key, fingerprint(req.method, req.originalUrl, req.body), call, req.id)
           : { response: await call(), replayed: false };
       res.status(response.status).set(response.headers);
       if (replayed) res.setHeader('Idempotent-Replayed', 'true');

@@ -31,31 +31,37 @@ async function redisState(redis: Redis, breaker: Breaker): Promise<DependencySta
   }
 }
 
-/** /statistics (course contract) and /health/deps. */
-export function operationsRouter(deps: {
-  statistics: Statistics;
+export interface GatewayHealthSources {
   upstreams: Record<UpstreamName, Upstream>;
   breakers: Record<UpstreamName | 'redis', Breaker>;
   redis: Redis;
-}): Router {
+}
+
+/** The gateway's view of its dependencies: each upstream's readiness and breaker, and Redis. */
+export async function gatewayHealth(deps: GatewayHealthSources): Promise<HealthDeps> {
+  const names = Object.keys(deps.upstreams) as UpstreamName[];
+  const states = await Promise.all([
+    ...names.map((n) => upstreamState(deps.upstreams[n], deps.breakers[n])),
+    redisState(deps.redis, deps.breakers.redis),
+  ]);
+  const dependencies: HealthDeps['dependencies'] = {};
+  names.forEach((name, i) => {
+    dependencies[name] = states[i] as DependencyState;
+  });
+  dependencies.redis = states[names.length] as DependencyState;
+  const down = Object.values(dependencies).filter((d) => d.status !== 'up').length;
+  const status = down === 0 ? 'up' : down === states.length ? 'down' : 'degraded';
+  return { status, dependencies };
+}
+
+/** /statistics (course contract) and /health/deps. */
+export function operationsRouter(deps: GatewayHealthSources & { statistics: Statistics }): Router {
   const router = Router();
   router.get('/statistics', timed(deps.statistics, '/statistics'), (_req, res) => {
     res.json({ endpointStats: deps.statistics.snapshot() });
   });
   router.get('/health/deps', async (_req, res) => {
-    const names = Object.keys(deps.upstreams) as UpstreamName[];
-    const states = await Promise.all([
-      ...names.map((n) => upstreamState(deps.upstreams[n], deps.breakers[n])),
-      redisState(deps.redis, deps.breakers.redis),
-    ]);
-    const dependencies: HealthDeps['dependencies'] = {};
-    names.forEach((name, i) => {
-      dependencies[name] = states[i] as DependencyState;
-    });
-    dependencies.redis = states[names.length] as DependencyState;
-    const down = Object.values(dependencies).filter((d) => d.status !== 'up').length;
-    const status = down === 0 ? 'up' : down === states.length ? 'down' : 'degraded';
-    res.json({ status, dependencies } satisfies HealthDeps);
+    res.json(await gatewayHealth(deps));
   });
   return router;
 }

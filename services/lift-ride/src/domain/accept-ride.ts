@@ -6,6 +6,9 @@ import type { Breaker } from '@skico/resilience';
 import { type Ride, rideKey } from './ride.ts';
 import type { RideWriter } from './ride-writer.ts';
 
+/** What became of a ride's publish: confirmed by the broker, failed, or written by the fallback instead. */
+export type PublishOutcome = 'confirmed' | 'failed' | 'fallback';
+
 export interface AcceptDeps {
   publisher: Publisher;
   /** Guards the publish: once the broker misbehaves, rides go straight to the fallback. */
@@ -16,6 +19,8 @@ export interface AcceptDeps {
   fallbackEnabled: boolean;
   publishTimeoutMs: number;
   log: Logger;
+  /** Counts publish outcomes (metrics). */
+  count?: (outcome: PublishOutcome) => void;
 }
 
 export interface AcceptContext {
@@ -49,11 +54,13 @@ export async function acceptRide(deps: AcceptDeps, ride: Ride, context: AcceptCo
         }),
       { timeoutMs: Math.min(deps.publishTimeoutMs, context.budgetMs) + 50 },
     );
+    deps.count?.('confirmed');
     return 'queued';
   } catch (err) {
     if (!isDependencyUnavailable(err)) throw err;
+    deps.count?.('failed');
     deps.log.warn(
-      { reason: err.reason, cause: (err.cause as Error)?.message },
+      { requestId: context.requestId, reason: err.reason, cause: (err.cause as Error)?.message },
       'publish failed; writing the ride directly',
     );
     if (!deps.fallbackEnabled)
@@ -62,5 +69,6 @@ export async function acceptRide(deps: AcceptDeps, ride: Ride, context: AcceptCo
   const left = context.budgetMs - (Date.now() - started);
   if (left <= 0) throw new DependencyUnavailable('rabbitmq', 'timeout', { retryAfterSeconds: 1 });
   await deps.fallback.run(() => deps.write([ride], { timeoutMs: left }), { timeoutMs: left });
+  deps.count?.('fallback');
   return 'written';
 }

@@ -1,7 +1,7 @@
 import { liftRideRecordedV1 } from '@skico/contracts';
 import { isDependencyUnavailable } from '@skico/errors';
 import type { Logger } from '@skico/log';
-import { type Delivery, HoldBatch, type Outcome } from '@skico/messaging';
+import { type Delivery, HoldBatch, type Outcome, requestIdsOf } from '@skico/messaging';
 import type { Ride } from '../domain/ride.ts';
 import type { RideWriter } from '../domain/ride-writer.ts';
 
@@ -15,6 +15,16 @@ function parse(delivery: Delivery): Ride | string {
   const result = liftRideRecordedV1.safeParse(json);
   if (!result.success) return result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
   return result.data.ride;
+}
+
+/** A logger for one message's own lines, carrying the request id the API stamped on it. */
+function messageLog(log: Logger, delivery: Delivery | undefined): Logger {
+  const requestId = delivery?.headers['x-request-id'];
+  return log.child({
+    requestId: typeof requestId === 'string' ? requestId : undefined,
+    messageId: delivery?.messageId,
+    deliveryCount: delivery?.deliveryCount,
+  });
 }
 
 /**
@@ -40,10 +50,7 @@ export function createPersistHandler(deps: { write: RideWriter; log: Logger }) {
     batch.forEach((delivery, index) => {
       const parsed = parse(delivery);
       if (typeof parsed === 'string') {
-        deps.log.warn(
-          { messageId: delivery.messageId, reason: parsed },
-          'invalid message rejected to the dead-letter queue',
-        );
+        messageLog(deps.log, delivery).warn({ reason: parsed }, 'invalid message rejected to the dead-letter queue');
         outcomes[index] = 'reject';
       } else valid.push({ index, ride: parsed });
     });
@@ -52,15 +59,18 @@ export function createPersistHandler(deps: { write: RideWriter; log: Logger }) {
     const failure = await writeOrHold(valid.map((v) => v.ride));
     if (failure === undefined) {
       for (const v of valid) outcomes[v.index] = 'ack';
+      // Off the hot path unless asked for: one line per batch, with the request ids it carried.
+      if (deps.log.isLevelEnabled('debug')) {
+        deps.log.debug({ rides: valid.length, requestIds: requestIdsOf(batch, batch.length) }, 'batch written');
+      }
       return outcomes;
     }
     for (const v of valid) {
       const error = await writeOrHold([v.ride]);
       outcomes[v.index] = error === undefined ? 'ack' : 'retry';
       if (error !== undefined) {
-        const delivery = batch[v.index];
-        deps.log.warn(
-          { err: error, messageId: delivery?.messageId, deliveryCount: delivery?.deliveryCount },
+        messageLog(deps.log, batch[v.index]).warn(
+          { err: error },
           'message failed; it is retried up to the delivery limit',
         );
       }

@@ -1,0 +1,56 @@
+import { Counter, Histogram, type Registry } from '@skico/http';
+import type { BatchReport, Outcome } from '@skico/messaging';
+import type { PublishOutcome } from './domain/accept-ride.ts';
+
+/** `skico_publishes_total{outcome}`; returns the counting function the ride acceptance takes. */
+export function publishMetrics(registry: Registry): (outcome: PublishOutcome) => void {
+  const publishes = new Counter({
+    name: 'skico_publishes_total',
+    help: 'Ride publishes by outcome: confirmed by the broker, failed (nacked, timed out, broker down), fallback (written directly to Postgres instead).',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  for (const outcome of ['confirmed', 'failed', 'fallback'] as const) publishes.inc({ outcome }, 0);
+  return (outcome) => publishes.inc({ outcome });
+}
+
+/**
+ * The worker's metrics: deliveries by outcome, and per committed batch its size, its write time, and the
+ * age of its oldest ride when it committed (the lag behind the API).
+ */
+export function workerMetrics(registry: Registry): (report: BatchReport) => void {
+  const messages = new Counter({
+    name: 'skico_worker_messages_total',
+    help: 'Deliveries handled by outcome: ack (written or a duplicate), retry (requeued), reject (dead-lettered).',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  for (const outcome of ['ack', 'retry', 'reject'] as const) messages.inc({ outcome }, 0);
+  const size = new Histogram({
+    name: 'skico_worker_batch_size',
+    help: 'Rides per committed batch.',
+    buckets: [1, 5, 10, 25, 50, 100, 250, 500, 1000],
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'skico_worker_batch_duration_seconds',
+    help: 'Time to write and commit one batch.',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const lag = new Histogram({
+    name: 'skico_worker_lag_seconds',
+    help: 'Age of the oldest ride of a batch when the batch committed: how far the worker is behind the API.',
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900],
+    registers: [registry],
+  });
+  return (report) => {
+    const counts: Partial<Record<Outcome, number>> = {};
+    for (const o of report.outcomes) counts[o] = (counts[o] ?? 0) + 1;
+    for (const [outcome, n] of Object.entries(counts)) messages.inc({ outcome }, n);
+    if (report.durationMs === undefined) return;
+    size.observe(report.outcomes.length);
+    duration.observe(report.durationMs / 1000);
+    if (report.oldestPublishedAt !== undefined) lag.observe(Math.max(0, Date.now() - report.oldestPublishedAt) / 1000);
+  };
+}

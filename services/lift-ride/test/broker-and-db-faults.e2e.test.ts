@@ -107,10 +107,15 @@ describe('Postgres unreachable for the worker', () => {
       message: 'rides did not wait in the queue',
     });
     // The worker holds its batch and has stopped consuming, instead of bouncing messages into the DLQ.
-    const worker = (await fetch(`${stack.urlOf('lift-ride-worker')}/health/deps`).then((r) => r.json())) as {
-      dependencies: { consumer: { status: string } };
-    };
-    expect(worker.dependencies.consumer.status).toBe('degraded');
+    await waitFor(
+      async () => {
+        const worker = (await fetch(`${stack.urlOf('lift-ride-worker')}/health/deps`).then((r) => r.json())) as {
+          dependencies: { consumer: { status: string } };
+        };
+        return worker.dependencies.consumer.status === 'degraded';
+      },
+      { timeoutMs: 10_000, message: 'the worker did not hold its batch' },
+    );
 
     await pgProxy.pass();
     await expectAllPersisted(rides, 30_000);

@@ -8,6 +8,7 @@ export {
   type FaultProxyStats,
 } from './fault-proxy.ts';
 export { freePort } from './free-port.ts';
+export { removeNamespace } from './namespace-cleanup.ts';
 export { startTestStack, type TestStack, type TestStackOptions } from './test-stack.ts';
 export { uniqueName } from './unique-name.ts';
 export { viaProxy } from './via-proxy.ts';

@@ -10,6 +10,7 @@ import {
   startStack,
 } from '@skico/stack';
 import { freePort } from './free-port.ts';
+import { removeNamespace } from './namespace-cleanup.ts';
 import { uniqueName } from './unique-name.ts';
 
 export interface TestStackOptions extends Omit<StackOptions, 'settings' | 'onLine'> {
@@ -67,6 +68,7 @@ export async function startTestStack(options: TestStackOptions = {}) {
     stop: async () => {
       await stack.stop();
       await dropDatabase(defaultAdminUrl, database);
+      await removeNamespace({ namespace, amqpUrl: stack.settings.amqpUrl, redisUrl: stack.settings.redisUrl });
     },
   };
 }

@@ -99,13 +99,17 @@ describe('Postgres unreachable for the worker', () => {
   it('when Postgres is blackholed, then rides are still accepted into the queue, and drain when it returns', async () => {
     await waitFor(async () => (await queueDepths()).ready === 0, { timeoutMs: 15_000, message: 'queue not idle' });
     await pgProxy.blackhole();
-    const rides = distinctRides(400, 3).map((r) => ({ ...r, skierID: r.skierID + 300_000 }));
-    const { statuses } = await postAll(rides);
-    expect(statuses).toEqual({ 201: rides.length });
-    await waitFor(async () => ((await queueDepths()).ready ?? 0) > 0, {
-      timeoutMs: 10_000,
-      message: 'rides did not wait in the queue',
-    });
+    // Rides keep coming until some wait in the queue: on a busy machine a slow confirm can send a few to
+    // the direct-write fallback (by design), which proves nothing about the worker.
+    const rides = distinctRides(2_000, 3).map((r) => ({ ...r, skierID: r.skierID + 300_000 }));
+    let sent = 0;
+    while (sent < rides.length && ((await queueDepths()).ready ?? 0) === 0) {
+      const { statuses } = await postAll(rides.slice(sent, sent + 200));
+      expect(statuses).toEqual({ 201: Math.min(200, rides.length - sent) });
+      sent += 200;
+    }
+    rides.splice(sent);
+    expect((await queueDepths()).ready ?? 0).toBeGreaterThan(0);
     // The worker holds its batch and has stopped consuming, instead of bouncing messages into the DLQ.
     await waitFor(
       async () => {

@@ -1,5 +1,12 @@
 export { isPgStatementError, isTransientPgError } from './errors.ts';
 export { type Guard, guardPool } from './guard-pool.ts';
 export { type Migration, migrate, readMigrations } from './migrate.ts';
-export { createPool, type Pool, type PoolClient, type PoolOptions, withTransaction } from './pool.ts';
+export {
+  CALLS_PER_CONNECTION,
+  createPool,
+  type Pool,
+  type PoolClient,
+  type PoolOptions,
+  withTransaction,
+} from './pool.ts';
 export { dropDatabase, type ServiceDatabase, setupDatabase } from './setup-database.ts';

@@ -50,3 +50,10 @@ export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) 
     client.release();
   }
 }
+
+/**
+ * Calls admitted towards Postgres per connection of the pool: a burst a little larger than the pool waits
+ * briefly for a connection (bounded by the pool's connect timeout and the request's deadline) instead of
+ * being refused; anything beyond is refused at once by the bulkhead.
+ */
+export const CALLS_PER_CONNECTION = 4;

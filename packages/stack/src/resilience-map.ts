@@ -5,6 +5,7 @@ import { gatewayConfigSchema } from '@skico/gateway/config';
 import { gatewayResilience } from '@skico/gateway/resilience';
 import { liftRideConfigSchema } from '@skico/lift-ride/config';
 import { liftRideDependencies } from '@skico/lift-ride/resilience';
+import { CALLS_PER_CONNECTION } from '@skico/pg';
 import type { BreakerOptions } from '@skico/resilience';
 import { resortDependencies } from '@skico/resort/resilience';
 import { skierConfigSchema } from '@skico/skier/config';
@@ -28,14 +29,17 @@ export const resilienceMap: Record<string, BreakerOptions[]> = {
     gatewayResilience.breakers.redis,
   ],
   'lift-ride (API and worker)': [
-    { ...liftRideDependencies.postgres, capacity: defaults.liftRide.PG_POOL_MAX },
+    { ...liftRideDependencies.postgres, capacity: CALLS_PER_CONNECTION * defaults.liftRide.PG_POOL_MAX },
     liftRideDependencies.redis,
     liftRideDependencies.rabbitmq,
     { ...liftRideDependencies.fallback, capacity: defaults.liftRide.FALLBACK_CONCURRENCY },
     liftRideDependencies.resort,
   ],
-  skier: [{ ...skierDependencies.postgres, capacity: defaults.skier.PG_POOL_MAX }, skierDependencies['lift-ride']],
-  resort: [resortDependencies.postgres],
+  skier: [
+    { ...skierDependencies.postgres, capacity: CALLS_PER_CONNECTION * defaults.skier.PG_POOL_MAX },
+    skierDependencies['lift-ride'],
+  ],
+  resort: [{ ...resortDependencies.postgres, capacity: CALLS_PER_CONNECTION * defaults.skier.PG_POOL_MAX }],
 };
 
 function table(): string {

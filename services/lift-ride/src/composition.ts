@@ -2,7 +2,7 @@ import { createCache, createRedisClient, reconnectWhenOpen, redisReady } from '@
 import type { Lifecycle } from '@skico/http';
 import type { Logger } from '@skico/log';
 import { createAmqpConnection, declareLiftRideTopology, liftRideTopology } from '@skico/messaging';
-import { createPool, guardPool } from '@skico/pg';
+import { CALLS_PER_CONNECTION, createPool, guardPool } from '@skico/pg';
 import { createBreaker } from '@skico/resilience';
 import type { LiftRideConfig } from './config.ts';
 import { createRideWriter } from './domain/ride-writer.ts';
@@ -31,7 +31,10 @@ export async function createLiftRideClients(config: LiftRideConfig, log: Logger,
   });
   lifecycle.onShutdown('rabbitmq', () => amqp.close());
 
-  const postgres = createBreaker({ ...liftRideDependencies.postgres, capacity: config.PG_POOL_MAX });
+  const postgres = createBreaker({
+    ...liftRideDependencies.postgres,
+    capacity: CALLS_PER_CONNECTION * config.PG_POOL_MAX,
+  });
   const redisBreaker = createBreaker(liftRideDependencies.redis);
   reconnectWhenOpen(redis, redisBreaker);
   const cache = createCache({ redis, namespace: 'liftride:v1:', log, guard: (call) => redisBreaker.run(call) });

@@ -12,8 +12,8 @@ export const liftRideDependencies = {
     errorThresholdPercentage: 50,
     volumeThreshold: 10,
     resetTimeoutMs: 2_000,
-    // Within the pool size (PG_POOL_MAX): calls beyond it would only queue for a connection.
-    capacity: 10,
+    // Replaced at start by CALLS_PER_CONNECTION × PG_POOL_MAX: a short wait for a connection, then refusal.
+    capacity: 40,
     rollingWindowMs: 10_000,
     // A statement Postgres rejected (a constraint, bad data) says nothing about its health.
     isHealthy: isPgStatementError,

@@ -1,5 +1,5 @@
 import { createMetricsRegistry, instrumentBreakers, instrumentPool, listen, runProcess } from '@skico/http';
-import { createPool } from '@skico/pg';
+import { CALLS_PER_CONNECTION, createPool } from '@skico/pg';
 import { createBreaker } from '@skico/resilience';
 import { createApp } from './app.ts';
 import { resortConfigSchema } from './config.ts';
@@ -9,7 +9,10 @@ await runProcess({ service: 'resort', configSchema: resortConfigSchema }, async 
   const pool = createPool({ url: config.DATABASE_URL, applicationName: 'resort', max: config.PG_POOL_MAX, log });
   lifecycle.onShutdown('postgres', () => pool.end());
 
-  const postgres = createBreaker({ ...resortDependencies.postgres, capacity: config.PG_POOL_MAX });
+  const postgres = createBreaker({
+    ...resortDependencies.postgres,
+    capacity: CALLS_PER_CONNECTION * config.PG_POOL_MAX,
+  });
   const metrics = createMetricsRegistry('resort');
   instrumentBreakers(metrics, [postgres]);
   instrumentPool(metrics, pool);

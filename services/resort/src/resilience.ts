@@ -9,8 +9,8 @@ export const resortDependencies = {
     errorThresholdPercentage: 50,
     volumeThreshold: 10,
     resetTimeoutMs: 2_000,
-    // Replaced by PG_POOL_MAX at start: never more calls than connections.
-    capacity: 10,
+    // Replaced at start by CALLS_PER_CONNECTION × PG_POOL_MAX: a short wait for a connection, then refusal.
+    capacity: 40,
     rollingWindowMs: 10_000,
     isHealthy: isPgStatementError,
   },

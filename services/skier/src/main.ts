@@ -6,7 +6,7 @@ import {
   listen,
   runProcess,
 } from '@skico/http';
-import { createPool, guardPool } from '@skico/pg';
+import { CALLS_PER_CONNECTION, createPool, guardPool } from '@skico/pg';
 import { createBreaker } from '@skico/resilience';
 import { createApp } from './app.ts';
 import { skierConfigSchema } from './config.ts';
@@ -16,7 +16,7 @@ await runProcess({ service: 'skier', configSchema: skierConfigSchema }, async ({
   const pool = createPool({ url: config.DATABASE_URL, applicationName: 'skier', max: config.PG_POOL_MAX, log });
   lifecycle.onShutdown('postgres', () => pool.end());
   const breakers = {
-    postgres: createBreaker({ ...skierDependencies.postgres, capacity: config.PG_POOL_MAX }),
+    postgres: createBreaker({ ...skierDependencies.postgres, capacity: CALLS_PER_CONNECTION * config.PG_POOL_MAX }),
     liftRide: createBreaker(skierDependencies['lift-ride']),
   };
   const metrics = createMetricsRegistry('skier');

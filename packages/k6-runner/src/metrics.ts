@@ -1,4 +1,4 @@
-/** The metric types the scripts use; k6's Gauge is not implemented, so a script importing it fails. */
+/** The metric types the scripts use; k6's Gauge is not provided, so a script importing it fails. */
 export type MetricType = 'counter' | 'rate' | 'trend';
 
 export interface MetricDefinition {

@@ -49,7 +49,7 @@ describe('parseOptions', () => {
     expect(plan.thresholds[0]?.thresholds.map((t) => t.source)).toEqual(['p(95)<200', 'avg<100']);
   });
 
-  it('when anything is not implemented, then it throws naming it', () => {
+  it('when anything is outside the supported subset, then it throws naming it', () => {
     const refused: [unknown, RegExp][] = [
       [{ vus: 10, duration: '1m' }, /options\.vus/],
       [{}, /needs options\.scenarios/],

@@ -154,7 +154,7 @@ export function parseOptions(options: unknown): RunPlan {
   const raw = record(options ?? {}, 'options');
   onlyKeys(raw, ['scenarios', 'thresholds'], 'options');
   if (raw.scenarios === undefined)
-    throw new Error('k6-runner needs options.scenarios (shortcut options are not implemented)');
+    throw new Error('k6-runner needs options.scenarios (shortcut options are outside the supported subset)');
   const scenarios = Object.entries(record(raw.scenarios, 'scenarios')).map(([name, s]) => parseScenario(name, s));
   if (scenarios.length === 0) throw new Error('k6-runner: options.scenarios is empty');
   return { scenarios, thresholds: parseThresholds(raw.thresholds) };

@@ -1,3 +1,4 @@
+export { postgresBreakerOptions } from './breaker-options.ts';
 export { isPgStatementError, isTransientPgError } from './errors.ts';
 export { type Guard, guardPool } from './guard-pool.ts';
 export { type Migration, migrate, readMigrations } from './migrate.ts';

@@ -1,4 +1,4 @@
-import { isPgStatementError } from '@skico/pg';
+import { postgresBreakerOptions } from '@skico/pg';
 import type { BreakerOptions } from '@skico/resilience';
 
 /**
@@ -6,18 +6,7 @@ import type { BreakerOptions } from '@skico/resilience';
  * bounds: each call also stays within what is left of its request's budget.
  */
 export const liftRideDependencies = {
-  postgres: {
-    name: 'postgres',
-    timeoutMs: 1_500,
-    errorThresholdPercentage: 50,
-    volumeThreshold: 10,
-    resetTimeoutMs: 2_000,
-    // Replaced at start by CALLS_PER_CONNECTION × PG_POOL_MAX: a short wait for a connection, then refusal.
-    capacity: 40,
-    rollingWindowMs: 10_000,
-    // A statement Postgres rejected (a constraint, bad data) says nothing about its health.
-    isHealthy: isPgStatementError,
-  },
+  postgres: postgresBreakerOptions,
   rabbitmq: {
     name: 'rabbitmq',
     timeoutMs: 1_050,

@@ -1,5 +1,5 @@
 // The 'k6/metrics' module as the runner implements it: Counter, Rate and Trend, declared in the init
-// context and added to without tags. Gauge is not implemented, so importing it is a link error.
+// context and added to without tags. Gauge is not provided, so importing it is a link error.
 import { requireInitContext, requireVuCode, state, unsupported } from './runtime.js';
 
 /** @import { MetricType } from '../metrics.ts' */

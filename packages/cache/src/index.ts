@@ -1,2 +1,9 @@
 export { type Cache, type CacheStats, createCache, jitter, type ReadOptions, type RedisGuard } from './cache-aside.ts';
-export { createRedisClient, type Redis, type RedisOptions, reconnectWhenOpen, redisReady } from './redis-client.ts';
+export {
+  createRedisClient,
+  type Redis,
+  type RedisOptions,
+  reconnectWhenOpen,
+  redisBreakerOptions,
+  redisReady,
+} from './redis-client.ts';

@@ -63,3 +63,17 @@ export async function redisReady(redis: Redis, timeoutMs: number): Promise<boole
 export function reconnectWhenOpen(redis: Redis, breaker: { on: (event: 'open', listener: () => void) => void }): void {
   breaker.on('open', () => redis.disconnect(true));
 }
+
+/**
+ * The knobs of a process's Redis breaker, shared by every process that uses Redis. The timeout is below
+ * the client's command timeout (500 ms): a hung Redis opens the breaker, and callers then skip it at once.
+ */
+export const redisBreakerOptions = {
+  name: 'redis',
+  timeoutMs: 300,
+  errorThresholdPercentage: 50,
+  volumeThreshold: 10,
+  resetTimeoutMs: 2_000,
+  capacity: 256,
+  rollingWindowMs: 10_000,
+};

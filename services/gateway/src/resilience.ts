@@ -1,3 +1,4 @@
+import { redisBreakerOptions } from '@skico/cache';
 import type { BreakerOptions, RetryPolicy } from '@skico/resilience';
 import type { UpstreamName } from './routes/api-routes.ts';
 
@@ -26,15 +27,7 @@ export const gatewayResilience = {
     resort: upstream('resort'),
     skier: upstream('skier'),
     'lift-ride': upstream('lift-ride'),
-    redis: {
-      name: 'redis',
-      timeoutMs: 300,
-      errorThresholdPercentage: 50,
-      volumeThreshold: 10,
-      resetTimeoutMs: 2_000,
-      capacity: 256,
-      rollingWindowMs: 10_000,
-    },
+    redis: redisBreakerOptions,
   } satisfies Record<UpstreamName | 'redis', BreakerOptions>,
   retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 250 } satisfies RetryPolicy,
   /** Retries may add at most this share of the traffic over the window (plus a small floor). */

@@ -1,3 +1,4 @@
+import { redisBreakerOptions } from '@skico/cache';
 import { postgresBreakerOptions } from '@skico/pg';
 import type { BreakerOptions } from '@skico/resilience';
 
@@ -26,17 +27,7 @@ export const liftRideDependencies = {
     capacity: 8,
     rollingWindowMs: 10_000,
   },
-  redis: {
-    name: 'redis',
-    // Below the client's command timeout (500 ms): a hung Redis opens the breaker, and reads and
-    // invalidations then skip it at once.
-    timeoutMs: 300,
-    errorThresholdPercentage: 50,
-    volumeThreshold: 10,
-    resetTimeoutMs: 2_000,
-    capacity: 256,
-    rollingWindowMs: 10_000,
-  },
+  redis: redisBreakerOptions,
   resort: {
     name: 'resort',
     timeoutMs: 1_000,

@@ -34,7 +34,10 @@ export const flag = (fallback: boolean, description: string) =>
     .describe(description);
 
 export const logLevel = () =>
-  z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level.');
+  z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('pino log level; debug adds one line per answered request.');
 
 export const nodeEnv = () =>
   z

@@ -50,7 +50,7 @@ export function createApp(deps: GatewayDeps) {
       app.use(requestShapeLimits(deps.security));
     },
     mount: (app) => {
-      if (deps.security.rateLimiter) app.use(deps.security.rateLimiter);
+      if (deps.security.rateLimiter) app.use(deps.security.rateLimiter.handle);
       app.use(jsonDepthLimit(deps.security.maxJsonDepth));
       app.use(docsRouter());
       app.use(operationsRouter(deps));

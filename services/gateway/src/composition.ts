@@ -65,6 +65,10 @@ export function createGatewayDeps(config: GatewayConfig, log: Logger, lifecycle:
   const worker = createUpstream({ name: 'lift-ride-worker', baseUrl: config.LIFT_RIDE_WORKER_URL, connections: 2 });
   lifecycle.onShutdown('upstream lift-ride-worker', () => worker.close());
   const statistics = createStatistics({ windowSeconds: config.STATISTICS_WINDOW_SECONDS });
+  const security = countRateLimited(metrics, createGatewaySecurity(config, { redis, breaker: breakers.redis, log }));
+  // Registered after Redis, so it runs before Redis closes: the last counts are shared.
+  const limiter = security.rateLimiter;
+  if (limiter) lifecycle.onShutdown('rate limiter', () => limiter.close());
 
   return {
     log,
@@ -91,7 +95,7 @@ export function createGatewayDeps(config: GatewayConfig, log: Logger, lifecycle:
     tokens: { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
     metrics,
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
-    security: countRateLimited(metrics, createGatewaySecurity(config, { redis, breaker: breakers.redis, log })),
+    security,
     status: {
       gateway: () => gatewayHealth({ upstreams, breakers, redis }),
       processes: [

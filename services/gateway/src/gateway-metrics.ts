@@ -33,16 +33,19 @@ export function countRateLimited(registry: Registry, security: GatewaySecurity):
   for (const cls of ['read', 'ride', 'write', 'admin'] as const) counter.inc({ class: cls }, 0);
   return {
     ...security,
-    rateLimiter: async (req, res, next) => {
-      try {
-        await limiter(req, res, next);
-      } catch (err) {
-        if (isAppError(err) && err.kind === 'rate-limited') {
-          const match = matchOperation(req.method === 'HEAD' ? 'GET' : req.method, req.path);
-          counter.inc({ class: match ? rateClassOf(match.operation) : 'unknown' });
+    rateLimiter: {
+      ...limiter,
+      handle: (req, res, next) => {
+        try {
+          limiter.handle(req, res, next);
+        } catch (err) {
+          if (isAppError(err) && err.kind === 'rate-limited') {
+            const match = matchOperation(req.method === 'HEAD' ? 'GET' : req.method, req.path);
+            counter.inc({ class: match ? rateClassOf(match.operation) : 'unknown' });
+          }
+          throw err;
         }
-        throw err;
-      }
+      },
     },
   };
 }

@@ -15,6 +15,10 @@ const origin = z.string().regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/, 'an origi
 export const securityFields = () => ({
   RATE_LIMIT_ENABLED: flag(true, 'Whether the gateway rate-limits clients (per API key, else per IP).'),
   RATE_LIMIT_WINDOW_SECONDS: positiveInt(10, 'Length of the sliding rate-limit window, in seconds.'),
+  RATE_LIMIT_SYNC_MS: positiveInt(
+    50,
+    'How often each gateway shares its rate-limit counts through Redis, in ms; between two syncs a client can pass its budget by what it sends to the other replicas.',
+  ),
   RATE_LIMIT_READS: positiveInt(300_000, 'GET requests one client may send per window.'),
   RATE_LIMIT_RIDES: positiveInt(300_000, 'Lift-ride POSTs one client may send per window.'),
   RATE_LIMIT_WRITES: positiveInt(20_000, 'Other non-admin writes (skier profiles) one client may send per window.'),
@@ -81,6 +85,7 @@ export function createGatewaySecurity(
       ? createRateLimiter({
           ...deps,
           windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+          syncMs: config.RATE_LIMIT_SYNC_MS,
           limits: {
             read: config.RATE_LIMIT_READS,
             ride: config.RATE_LIMIT_RIDES,

@@ -183,7 +183,7 @@ beforeAll(async () => {
     settings: {
       extra: { SHUTDOWN_GRACE_MS: String(GRACE_MS) },
       rewrite: (name, env) => {
-        if (name === 'gateway' || name === 'lift-ride') return { ...env, LOG_LEVEL: 'info' };
+        if (name === 'gateway' || name === 'lift-ride') return { ...env, LOG_LEVEL: 'debug' };
         if (name === 'lift-ride-worker') {
           return { ...env, DATABASE_URL: viaProxy(env.DATABASE_URL as string, workerPostgres) };
         }

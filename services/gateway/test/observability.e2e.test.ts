@@ -72,7 +72,7 @@ const linesWith = (process: string, requestId: string) =>
 beforeAll(async () => {
   stack = await startTestStack({
     settings: {
-      logLevel: 'info',
+      logLevel: 'debug',
       extra: { QUEUE_DELIVERY_LIMIT: String(DELIVERY_LIMIT) },
       // The worker's per-batch line (with the request ids of its messages) is at debug level.
       rewrite: (name, env) => (name === 'lift-ride-worker' ? { ...env, LOG_LEVEL: 'debug' } : env),

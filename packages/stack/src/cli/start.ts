@@ -12,6 +12,8 @@ try {
   say('preparing the database (roles, schemas, migrations, seed data) …');
   const stack = await startStack({
     onLine: (name, line) => console.log(format(name, line)),
+    // Every process logs at this level; `LOG_LEVEL=debug npm start` adds a line per request.
+    settings: process.env.LOG_LEVEL ? { logLevel: process.env.LOG_LEVEL } : undefined,
     // For profiling: SKICO_NODE_ARGS="--cpu-prof --cpu-prof-dir=.reports/profiles" npm start
     nodeArgs: process.env.SKICO_NODE_ARGS?.split(' ').filter(Boolean),
   });

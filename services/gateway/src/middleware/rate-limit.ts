@@ -5,13 +5,7 @@ import { AppError } from '@skico/errors';
 import type { Logger } from '@skico/log';
 import type { Breaker } from '@skico/resilience';
 import type { NextFunction, Request, Response } from 'express';
-import {
-  type Budget,
-  createMemoryWindowStore,
-  createRedisWindowStore,
-  type Decision,
-  type WindowStore,
-} from './sliding-window.ts';
+import { type Budget, createWindowStore, type Decision, redisWindowShare } from './sliding-window.ts';
 
 /** Each class of traffic has its own budget, so a flood of one kind cannot use up another's. */
 export type RateClass = 'read' | 'ride' | 'write' | 'admin';
@@ -21,6 +15,8 @@ export interface RateLimitOptions {
   /** Redis's breaker: every Redis call goes through it; when it fails or is open, memory takes over. */
   breaker: Breaker;
   windowSeconds: number;
+  /** How often the counts are shared through Redis, in ms. */
+  syncMs: number;
   limits: Record<RateClass, number>;
   log: Logger;
   now?: () => number;
@@ -56,33 +52,43 @@ function setHeaders(res: Response, decision: Decision, windowSeconds: number) {
 
 /**
  * Rate limiting per client and class of traffic, for the operations the contract marks `rateLimited`:
- * a sliding window in Redis shared by every replica, or in this process's memory while Redis cannot
- * answer. Over budget: 429 with Retry-After; every counted answer carries RateLimit-* headers.
+ * a sliding window decided in memory and shared by every replica through Redis every `syncMs` (one
+ * pipelined round trip for all clients, instead of one per request). While Redis cannot answer, each
+ * replica limits from its own counts. Over budget: 429 with Retry-After; every counted answer carries
+ * RateLimit-* headers.
  */
 export function createRateLimiter(options: RateLimitOptions) {
   const now = options.now ?? Date.now;
-  const shared = createRedisWindowStore(options.redis);
-  const local: WindowStore = createMemoryWindowStore();
+  const store = createWindowStore(redisWindowShare(options.redis));
   const budgets = Object.fromEntries(
     Object.entries(options.limits).map(([cls, limit]) => [cls, { limit, windowMs: options.windowSeconds * 1000 }]),
   ) as Record<RateClass, Budget>;
   let degraded = false;
+  let syncing: Promise<void> | undefined;
 
-  const hit = async (key: string, budget: Budget): Promise<Decision> => {
-    const at = now();
-    try {
-      const decision = await options.breaker.run(() => shared.hit(key, budget, at));
-      if (degraded) options.log.info('rate limits shared through Redis again');
-      degraded = false;
-      return decision;
-    } catch (err) {
-      if (!degraded) options.log.warn({ err: (err as Error).message }, 'rate limits fall back to process memory');
-      degraded = true;
-      return local.hit(key, budget, at);
-    }
+  const sync = () => {
+    syncing ??= options.breaker
+      .run(() => store.sync(now()))
+      .then(
+        () => {
+          if (degraded) options.log.info('rate limits shared through Redis again');
+          degraded = false;
+        },
+        (err) => {
+          if (!degraded)
+            options.log.warn({ err: (err as Error).message }, 'rate limits counted in process memory only');
+          degraded = true;
+        },
+      )
+      .finally(() => {
+        syncing = undefined;
+      });
+    return syncing;
   };
+  const timer = setInterval(sync, options.syncMs);
+  timer.unref();
 
-  return async (req: Request, res: Response, next: NextFunction) => {
+  const handle = (req: Request, res: Response, next: NextFunction) => {
     // Express serves HEAD with the GET route, so HEAD counts as a read.
     const match = matchOperation(req.method === 'HEAD' ? 'GET' : req.method, req.path);
     if (!match?.operation.rateLimited) {
@@ -90,7 +96,7 @@ export function createRateLimiter(options: RateLimitOptions) {
       return;
     }
     const cls = rateClassOf(match.operation);
-    const decision = await hit(`${cls}:${clientOf(req)}`, budgets[cls]);
+    const decision = store.hit(`${cls}:${clientOf(req)}`, budgets[cls], now());
     setHeaders(res, decision, options.windowSeconds);
     if (!decision.allowed) {
       throw new AppError(
@@ -101,6 +107,16 @@ export function createRateLimiter(options: RateLimitOptions) {
       );
     }
     next();
+  };
+
+  return {
+    handle,
+    /** Sends what is still counted only here, then stops syncing. */
+    close: async () => {
+      clearInterval(timer);
+      await syncing;
+      await sync();
+    },
   };
 }
 

@@ -54,84 +54,186 @@ export function decide(budget: Budget, counts: WindowCounts): Decision {
   };
 }
 
+/** One window's count sent to the shared store, which answers with every replica's counts. */
+export interface SyncItem {
+  key: string;
+  /** The fixed window (now / windowMs, rounded down) the count belongs to. */
+  index: number;
+  windowMs: number;
+  /** Requests this process allowed in that window since its last sync. */
+  add: number;
+}
+
+/** The shared counts of an item's window and of the window before it, after its `add` was counted. */
+export type SyncResult = { current: number; previous: number };
+
 export interface WindowStore {
-  /** Counts a request against `key` unless that would exceed the budget; returns the decision. */
-  hit: (key: string, budget: Budget, now: number) => Promise<Decision>;
+  /** Counts a request against `key` unless that would exceed the budget; decided in memory, at once. */
+  hit: (key: string, budget: Budget, now: number) => Decision;
+  /** Sends the counts not yet shared and takes in everyone's; rejects when the shared store failed. */
+  sync: (now: number) => Promise<void>;
+  /** Keys held in memory. */
+  size: () => number;
 }
 
-/** The per-process fallback: the same algorithm in memory, stale entries dropped as the map grows. */
-export function createMemoryWindowStore(maxKeys = 100_000): WindowStore {
-  const entries = new Map<string, { index: number; current: number; previous: number }>();
-  const prune = (index: number) => {
-    for (const [key, entry] of entries) if (entry.index < index - 1) entries.delete(key);
-  };
-  return {
-    hit: async (key, budget, now) => {
-      const index = Math.floor(now / budget.windowMs);
-      let entry = entries.get(key);
-      if (!entry) {
-        if (entries.size >= maxKeys) prune(index);
-        entry = { index, current: 0, previous: 0 };
-        entries.set(key, entry);
-      } else if (entry.index !== index) {
-        entry.previous = entry.index === index - 1 ? entry.current : 0;
-        entry.current = 0;
-        entry.index = index;
-      }
-      const decision = decide(budget, {
-        current: entry.current,
-        previous: entry.previous,
-        elapsedMs: now - index * budget.windowMs,
-      });
-      if (decision.allowed) entry.current += 1;
-      return decision;
-    },
-  };
+interface Entry {
+  windowMs: number;
+  index: number;
+  /** This window's count across every replica, as the shared store last said. */
+  current: number;
+  /** The previous window's count across every replica. */
+  previous: number;
+  /** Allowed here and being sent to the shared store. */
+  sending: number;
+  /** Allowed here and not yet sent. */
+  pending: number;
 }
-
-// KEYS: the current and the previous window's counters. ARGV: limit, window ms, elapsed ms.
-// Counts the request only when it fits the budget, so refused requests do not extend a client's ban.
-const slidingWindowScript = `
-local limit = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local elapsed = tonumber(ARGV[3])
-local current = tonumber(redis.call('GET', KEYS[1]) or '0')
-local previous = tonumber(redis.call('GET', KEYS[2]) or '0')
-if previous * (window - elapsed) / window + current + 1 > limit then
-  return {0, current, previous}
-end
-current = redis.call('INCR', KEYS[1])
-if current == 1 then redis.call('PEXPIRE', KEYS[1], window * 2) end
-return {1, current - 1, previous}
-`;
-
-type SlidingWindowCommand = (
-  current: string,
-  previous: string,
-  limit: number,
-  windowMs: number,
-  elapsedMs: number,
-) => Promise<[number, number, number]>;
 
 /**
- * The shared store: one Lua script per request, so every gateway replica draws from the same budget.
- * The two keys share a hash tag, so the script also runs on a Redis Cluster.
+ * The sliding-window counter, decided in this process's memory and shared through `share` (Redis, for
+ * every gateway replica) in the background: each request is counted locally at once, and every sync
+ * sends the local counts and takes in the totals of all replicas. Between syncs a client may pass its
+ * budget by what it sends to the other replicas in that time; while the shared store cannot be reached,
+ * each replica limits from what it knows, and its counts are sent once the store answers again.
+ * Without `share` it is a plain in-memory limiter.
  */
-export function createRedisWindowStore(redis: Redis): WindowStore {
-  redis.defineCommand('skicoSlidingWindow', { numberOfKeys: 2, lua: slidingWindowScript });
-  const run = (redis as unknown as { skicoSlidingWindow: SlidingWindowCommand }).skicoSlidingWindow.bind(redis);
+export function createWindowStore(
+  share?: (items: SyncItem[]) => Promise<SyncResult[]>,
+  maxKeys = 100_000,
+): WindowStore {
+  const entries = new Map<string, Entry>();
+  /** Keys whose counts should be sent or refreshed. */
+  const dirty = new Set<string>();
+  /** Counts of windows that ended before they were sent. */
+  let closed: SyncItem[] = [];
+
+  /** Drops the keys whose windows have both ended, with nothing left to send. */
+  const prune = (now: number) => {
+    for (const [key, e] of entries) {
+      if (e.index < Math.floor(now / e.windowMs) - 1 && e.pending === 0 && e.sending === 0) {
+        entries.delete(key);
+        dirty.delete(key);
+      }
+    }
+  };
+
+  const roll = (key: string, e: Entry, index: number) => {
+    if (e.pending > 0) closed.push({ key, index: e.index, windowMs: e.windowMs, add: e.pending });
+    e.previous = e.index === index - 1 ? e.current + e.sending + e.pending : 0;
+    e.current = 0;
+    e.sending = 0;
+    e.pending = 0;
+    e.index = index;
+    if (share) dirty.add(key);
+  };
+
   return {
-    hit: async (key, budget, now) => {
+    size: () => entries.size,
+    hit: (key, budget, now) => {
       const index = Math.floor(now / budget.windowMs);
-      const elapsedMs = now - index * budget.windowMs;
-      const [, current, previous] = await run(
-        `gateway:v1:rl:{${key}}:${index}`,
-        `gateway:v1:rl:{${key}}:${index - 1}`,
-        budget.limit,
-        budget.windowMs,
-        elapsedMs,
-      );
-      return decide(budget, { current, previous, elapsedMs });
+      let e = entries.get(key);
+      if (!e) {
+        if (entries.size >= maxKeys) prune(now);
+        e = { windowMs: budget.windowMs, index, current: 0, previous: 0, sending: 0, pending: 0 };
+        entries.set(key, e);
+        if (share) dirty.add(key);
+      } else if (e.index !== index) {
+        roll(key, e, index);
+      }
+      const decision = decide(budget, {
+        current: e.current + e.sending + e.pending,
+        previous: e.previous,
+        elapsedMs: now - index * budget.windowMs,
+      });
+      if (decision.allowed && !share) e.current += 1;
+      else if (decision.allowed) {
+        e.pending += 1;
+        dirty.add(key);
+      }
+      return decision;
     },
+    sync: async (now) => {
+      if (!share || (dirty.size === 0 && closed.length === 0)) return;
+      const items: SyncItem[] = [];
+      const open: Array<[Entry, SyncItem]> = [];
+      for (const key of dirty) {
+        const e = entries.get(key);
+        if (!e) continue;
+        const item = { key, index: e.index, windowMs: e.windowMs, add: e.pending };
+        e.sending += e.pending;
+        e.pending = 0;
+        items.push(item);
+        open.push([e, item]);
+      }
+      dirty.clear();
+      const ended = closed;
+      closed = [];
+      let results: SyncResult[];
+      try {
+        // Ended windows first, so that the open windows read their `previous` with it.
+        results = await share([...ended, ...items]);
+      } catch (err) {
+        // Keep what was not sent, to send it with the next sync.
+        for (const [e, item] of open) {
+          if (e.index !== item.index) continue;
+          e.pending += item.add;
+          e.sending -= item.add;
+          dirty.add(item.key);
+        }
+        closed.push(...ended.filter((c) => c.index >= Math.floor(now / c.windowMs) - 1));
+        throw err;
+      }
+      open.forEach(([e, item], i) => {
+        const result = results[ended.length + i];
+        // A window that ended while its counts were on the way is already accounted for in `previous`.
+        if (!result || e.index !== item.index) return;
+        e.sending -= item.add;
+        e.current = result.current;
+        e.previous = result.previous;
+      });
+    },
+  };
+}
+
+// KEYS: the window's counter and the previous window's. ARGV: count to add, window ms.
+// Returns both counts after the addition.
+const addScript = `
+local add = tonumber(ARGV[1])
+local current
+if add > 0 then
+  current = redis.call('INCRBY', KEYS[1], add)
+  if current == add then redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) * 2) end
+else
+  current = tonumber(redis.call('GET', KEYS[1]) or '0')
+end
+local previous = tonumber(redis.call('GET', KEYS[2]) or '0')
+return {current, previous}
+`;
+
+type AddCommand = (current: string, previous: string, add: number, windowMs: number) => unknown;
+
+const redisKey = (key: string, index: number) => `gateway:v1:rl:{${key}}:${index}`;
+
+/**
+ * The shared side in Redis: one pipelined script call per key and sync, so every gateway replica draws
+ * from the same budget. The two keys of a script share a hash tag, so it also runs on a Redis Cluster.
+ */
+export function redisWindowShare(redis: Redis): (items: SyncItem[]) => Promise<SyncResult[]> {
+  redis.defineCommand('skicoWindowAdd', { numberOfKeys: 2, lua: addScript });
+  return async (items) => {
+    const pipeline = redis.pipeline() as unknown as { skicoWindowAdd: AddCommand; exec: () => Promise<unknown> };
+    for (const item of items) {
+      pipeline.skicoWindowAdd(
+        redisKey(item.key, item.index),
+        redisKey(item.key, item.index - 1),
+        item.add,
+        item.windowMs,
+      );
+    }
+    const replies = (await pipeline.exec()) as Array<[Error | null, [number, number]]>;
+    return replies.map(([err, reply]) => {
+      if (err) throw err;
+      return { current: Number(reply[0]), previous: Number(reply[1]) };
+    });
   };
 }

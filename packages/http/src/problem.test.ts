@@ -1,6 +1,6 @@
 import { AppError, DependencyUnavailable } from '@skico/errors';
 import { describe, expect, it } from 'vitest';
-import { normalizeError, toProblem } from './problem.ts';
+import { failureLogLevel, normalizeError, toProblem } from './problem.ts';
 
 describe('problem documents', () => {
   it('when a not-found error is mapped, then it is a 404 problem with a message field', () => {
@@ -40,5 +40,16 @@ describe('problem documents', () => {
   it('when extras are given, then they are members of the document', () => {
     const error = new AppError('invalid', 'INVALID_REQUEST', 'bad', { extras: { errors: [{ field: 'dayID' }] } });
     expect(toProblem(error).errors).toEqual([{ field: 'dayID' }]);
+  });
+
+  it('when failures are logged, then faults are errors, failed dependencies warnings, and refusals under load not logged one by one', () => {
+    expect(failureLogLevel(normalizeError(new Error('boom')))).toBe('error');
+    expect(failureLogLevel(new DependencyUnavailable('postgres', 'timeout'))).toBe('warn');
+    expect(failureLogLevel(new DependencyUnavailable('resort', 'unreachable'))).toBe('warn');
+    for (const reason of ['full', 'open', 'shutdown'] as const) {
+      expect(failureLogLevel(new DependencyUnavailable('resort', reason)), reason).toBeUndefined();
+    }
+    expect(failureLogLevel(new AppError('unavailable', 'OVERLOADED', 'busy'))).toBeUndefined();
+    expect(failureLogLevel(new AppError('not-found', 'RESORT_NOT_FOUND', 'no'))).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import { AppError, type ErrorKind, isAppError } from '@skico/errors';
+import { AppError, type ErrorKind, isAppError, isDependencyUnavailable } from '@skico/errors';
 
 const statusByKind: Record<ErrorKind, number> = {
   invalid: 400,
@@ -85,4 +85,18 @@ export function toProblem(error: AppError, requestId?: string): Problem {
     code: error.code,
     ...(requestId ? { requestId } : {}),
   };
+}
+
+/**
+ * How loudly a failed request is logged. A fault of this process (500) is an error, with its stack. A
+ * dependency that failed or timed out is a warning, without a stack (it says nothing the dependency, the
+ * reason and the request id do not). A refusal under load (bulkhead full, circuit open, shed, shutting
+ * down) is not logged per request at all: metrics count it, and a log line each would add work exactly
+ * when there is too much. Client errors are not failures of this process.
+ */
+export function failureLogLevel(error: AppError): 'error' | 'warn' | undefined {
+  if (error.kind === 'internal') return 'error';
+  if (statusOf(error.kind) < 500 || error.code === 'OVERLOADED') return undefined;
+  if (isDependencyUnavailable(error) && ['full', 'open', 'shutdown'].includes(error.reason)) return undefined;
+  return 'warn';
 }

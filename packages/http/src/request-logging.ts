@@ -17,8 +17,8 @@ declare global {
 
 /**
  * Stamps the request id (and echoes it in the answer), gives the request a logger carrying it, and logs
- * one line when the answer is sent: server errors at error, every other answer at debug (an access log
- * line per request costs about as much CPU as the request itself; `LOG_LEVEL=debug` turns it on). The
+ * one line at debug when the answer is sent (an access-log line per request costs about as much CPU as
+ * the request itself; `LOG_LEVEL=debug` turns it on; failures are logged by the error handler). The
  * child logger is created only when something logs, and the completion line only when its level is
  * enabled: on the hot path, with request lines off, this costs a few property writes.
  */
@@ -38,10 +38,9 @@ export function requestLogging(log: Logger) {
     });
     const started = performance.now();
     res.once('finish', () => {
-      const level = res.statusCode >= 500 ? 'error' : 'debug';
       // Health probes every few seconds would drown the useful lines.
-      if (!log.isLevelEnabled(level) || req.path.startsWith('/health')) return;
-      req.log[level](
+      if (!log.isLevelEnabled('debug') || req.path.startsWith('/health')) return;
+      req.log.debug(
         {
           req: { method: req.method, url: req.originalUrl },
           res: { statusCode: res.statusCode },

@@ -45,10 +45,37 @@ export const nodeEnv = () =>
     .default('development')
     .describe('Run mode; production refuses development secrets.');
 
+/** A URL that may be left empty (a feature that is off until it is set), checked for its protocol otherwise. */
+export const optionalUrl = (protocols: string[], description: string) =>
+  z
+    .string()
+    .default('')
+    .refine(
+      (value) => {
+        if (value === '') return true;
+        try {
+          return protocols.includes(new URL(value).protocol.replace(/:$/, ''));
+        } catch {
+          return false;
+        }
+      },
+      { message: `must be empty or a URL with protocol ${protocols.join(' or ')}` },
+    )
+    .describe(description);
+
 /** Variables every Skico process reads. */
 export const processFields = () => ({
   HOST: z.string().min(1).default('127.0.0.1').describe('Interface to listen on (0.0.0.0 in containers).'),
   LOG_LEVEL: logLevel(),
   NODE_ENV: nodeEnv(),
   SHUTDOWN_GRACE_MS: positiveInt(10_000, 'How long in-flight work may take to finish on SIGTERM, in ms.'),
+  // OpenTelemetry's standard names; the SDK's own variables (OTEL_TRACES_SAMPLER, OTEL_BSP_*) apply as well.
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(
+    ['http', 'https'],
+    'Base URL of an OTLP/HTTP trace receiver (Jaeger, an OpenTelemetry Collector; spans go to /v1/traces under it); empty: tracing off.',
+  ),
+  OTEL_SERVICE_NAME: z
+    .string()
+    .default('')
+    .describe('`service.name` of the spans of this process; empty: the process name (gateway, lift-ride-worker, …).'),
 });

@@ -1,3 +1,3 @@
-export { flag, logLevel, nodeEnv, port, positiveInt, processFields, url } from './fields.ts';
+export { flag, logLevel, nodeEnv, optionalUrl, port, positiveInt, processFields, url } from './fields.ts';
 export { ConfigError, type ConfigRow, describeConfig, isConfigError, loadConfig } from './load-config.ts';
 export { refuseDevelopmentCredentials } from './production.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { port, positiveInt, url } from './fields.ts';
+import { optionalUrl, port, positiveInt, processFields, url } from './fields.ts';
 import { ConfigError, describeConfig, isConfigError, loadConfig } from './load-config.ts';
 
 const schema = z.object({
@@ -41,5 +41,27 @@ describe('loadConfig', () => {
 
   it('when the schema is described, then each row has its default and description', () => {
     expect(describeConfig(schema)).toContainEqual({ variable: 'APP_PORT', default: '8080', description: 'Port.' });
+  });
+});
+
+describe('optional URLs', () => {
+  const tracing = z.object({ ENDPOINT: optionalUrl(['http', 'https'], 'Receiver.') });
+
+  it('when an optional URL is unset or empty, then it is empty (the feature is off)', () => {
+    expect(loadConfig(tracing, {}).ENDPOINT).toBe('');
+    expect(loadConfig(tracing, { ENDPOINT: '' }).ENDPOINT).toBe('');
+  });
+
+  it('when an optional URL is set, then it must be a URL with an allowed protocol', () => {
+    expect(loadConfig(tracing, { ENDPOINT: 'http://jaeger:4318' }).ENDPOINT).toBe('http://jaeger:4318');
+    expect(() => loadConfig(tracing, { ENDPOINT: 'jaeger:4318' })).toThrow(/ENDPOINT: must be empty or a URL/);
+    expect(() => loadConfig(tracing, { ENDPOINT: 'grpc://jaeger:4317' })).toThrow(ConfigError);
+  });
+
+  it('when a process reads its common variables, then tracing is off and the service name is left to the process', () => {
+    expect(loadConfig(z.object(processFields()), {})).toMatchObject({
+      OTEL_EXPORTER_OTLP_ENDPOINT: '',
+      OTEL_SERVICE_NAME: '',
+    });
   });
 });

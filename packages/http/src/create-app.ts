@@ -1,12 +1,14 @@
 import { AppError } from '@skico/errors';
 import type { Logger } from '@skico/log';
+import { activeTracer } from '@skico/tracing';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Registry } from 'prom-client';
 import { type HealthChecks, healthRouter } from './health.ts';
 import type { LoadShedder } from './load-shedding.ts';
 import { metricsRouter, redMetrics } from './metrics.ts';
-import { failureLogLevel, normalizeError, toProblem } from './problem.ts';
+import { normalizeError, toProblem } from './problem.ts';
 import { requestLogging } from './request-logging.ts';
+import { requestTracing } from './request-tracing.ts';
 
 export interface HttpAppOptions {
   log: Logger;
@@ -31,7 +33,10 @@ export interface HttpAppOptions {
   mount: (app: Express) => void;
 }
 
-/** The express app every Skico process serves: request id, logging, health, JSON, problem+json errors. */
+/**
+ * The express app every Skico process serves: request id, logging, a server span per request when tracing
+ * is on, health, JSON, problem+json errors.
+ */
 export function createHttpApp(options: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -39,6 +44,8 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.set('query parser', 'extended');
 
   app.use(requestLogging(options.log));
+  const tracer = activeTracer();
+  if (tracer) app.use(requestTracing(tracer));
   if (options.metrics) app.use(redMetrics(options.metrics));
   options.before?.(app);
   if (options.metrics) app.use(metricsRouter(options.metrics));
@@ -61,13 +68,7 @@ export function errorHandler(log: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const error = normalizeError(err);
     const problem = toProblem(error, String(req.id ?? ''));
-    const level = failureLogLevel(error);
-    if (level === 'error') (req.log ?? log).error({ err, code: error.code }, 'request failed');
-    if (level === 'warn') {
-      const { dependency, reason } = error as { dependency?: string; reason?: string };
-      const cause = (error.cause as Error | undefined)?.message;
-      (req.log ?? log).warn({ code: error.code, dependency, reason, cause }, 'request failed');
-    }
+    if (problem.status >= 500) (req.log ?? log).error({ err, code: error.code }, 'request failed');
     if (res.headersSent) {
       res.destroy();
       return;

@@ -1,4 +1,18 @@
-import { DependencyUnavailable } from '@skico/errors';
+import { DependencyUnavailable, isDependencyUnavailable } from '@skico/errors';
+import {
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_PEER_SERVICE,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_URL_FULL,
+  activeTracer,
+  inChildSpan,
+  injectContext,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+} from '@skico/tracing';
 import { Pool } from 'undici';
 
 export interface UpstreamRequest {
@@ -50,7 +64,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
 
   // The time limits are undici's own per-request timeouts, plus the caller's signal (a breaker's deadline):
   // no timer or AbortSignal is created per request on this hot path.
-  const request = async (req: UpstreamRequest): Promise<UpstreamResponse> => {
+  const send = async (req: UpstreamRequest): Promise<UpstreamResponse> => {
     const timeoutMs = Math.max(1, req.timeoutMs);
     try {
       const res = await pool.request({
@@ -71,6 +85,10 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     }
   };
 
+  // Decided once: with tracing off the call is `send` itself.
+  const tracer = activeTracer();
+  const request = tracer ? traced(tracer, options, send) : send;
+
   return {
     name: options.name,
     request,
@@ -80,4 +98,40 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     },
     close: () => pool.close(),
   };
+}
+
+/**
+ * A client span around each call made within a trace, named `METHOD upstream`, with `traceparent` (and
+ * `tracestate`) added to the outgoing headers so that the upstream's server span becomes its child. It
+ * fails on a 5xx answer or when the upstream cannot be reached in time.
+ */
+function traced(
+  tracer: Tracer,
+  options: UpstreamOptions,
+  send: (req: UpstreamRequest) => Promise<UpstreamResponse>,
+): (req: UpstreamRequest) => Promise<UpstreamResponse> {
+  const base = new URL(options.baseUrl);
+  const address = {
+    [ATTR_PEER_SERVICE]: options.name,
+    [ATTR_SERVER_ADDRESS]: base.hostname,
+    [ATTR_SERVER_PORT]: Number(base.port || (base.protocol === 'https:' ? 443 : 80)),
+  };
+  const origin = base.origin;
+  return (req) =>
+    inChildSpan(
+      tracer,
+      `${req.method} ${options.name}`,
+      {
+        kind: SpanKind.CLIENT,
+        attributes: { ...address, [ATTR_HTTP_REQUEST_METHOD]: req.method, [ATTR_URL_FULL]: `${origin}${req.path}` },
+        errorType: (err) => (isDependencyUnavailable(err) ? err.reason : undefined),
+      },
+      async (span, ctx) => {
+        if (!span) return send(req);
+        const res = await send({ ...req, headers: injectContext({ ...req.headers }, ctx) });
+        span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, res.status);
+        if (res.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+        return res;
+      },
+    );
 }

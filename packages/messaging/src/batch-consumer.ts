@@ -1,6 +1,8 @@
 import type { Logger } from '@skico/log';
+import { activeTracer, context } from '@skico/tracing';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type { AmqpConnection } from './connection.ts';
+import { startBatchSpans } from './consumer-tracing.ts';
 
 /** What a handler decides for one message; only this adapter turns it into ack or nack. */
 export type Outcome = 'ack' | 'retry' | 'reject';
@@ -94,6 +96,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export function createBatchConsumer(options: BatchConsumerOptions): BatchConsumer {
   const { log } = options;
+  // Decided once: with tracing off, a batch costs no span and no context switch.
+  const tracer = activeTracer();
   let channel: Channel | undefined;
   let consumerTag: string | undefined;
   let buffer: { channel: Channel; message: ConsumeMessage }[] = [];
@@ -144,7 +148,11 @@ export function createBatchConsumer(options: BatchConsumerOptions): BatchConsume
       deliveryCount: Number(message.properties.headers?.['x-delivery-count'] ?? 0),
       publishedAt: publishedAt(message),
     }));
+    const spans = tracer ? startBatchSpans(tracer, options.queue, deliveries) : undefined;
+    const handle = spans ? () => context.with(spans.context, options.handle, undefined, deliveries) : undefined;
+    // Called exactly once per batch, whichever way it ends.
     const report = (outcomes: Outcome[], durationMs?: number) => {
+      spans?.end(outcomes);
       const stamps = deliveries.flatMap((d) => (d.publishedAt === undefined ? [] : [d.publishedAt]));
       options.onBatch?.({
         outcomes,
@@ -165,7 +173,7 @@ export function createBatchConsumer(options: BatchConsumerOptions): BatchConsume
     for (;;) {
       const attempt = performance.now();
       try {
-        const handled = await options.handle(deliveries);
+        const handled = await (handle ? handle() : options.handle(deliveries));
         const outcomes = batch.map((_, i) => handled[i] ?? 'retry');
         for (const [i, item] of batch.entries()) settle(item, outcomes[i] as Outcome);
         processed += 1;

@@ -1,3 +1,14 @@
+import {
+  ATTR_MESSAGING_DESTINATION_NAME,
+  ATTR_MESSAGING_MESSAGE_ID,
+  ATTR_MESSAGING_OPERATION_TYPE,
+  ATTR_MESSAGING_RABBITMQ_ROUTING_KEY,
+  ATTR_MESSAGING_SYSTEM,
+  activeTracer,
+  inChildSpan,
+  injectContext,
+  SpanKind,
+} from '@skico/tracing';
 import type { ConfirmChannel } from 'amqplib';
 import type { AmqpConnection } from './connection.ts';
 
@@ -54,40 +65,63 @@ export function createPublisher(
     channel = opened;
   });
 
+  const send = (body: unknown, options: PublishOptions) => {
+    const open = channel;
+    if (!open) return Promise.reject(new PublishFailed('not-connected'));
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new PublishFailed('timeout')), options.timeoutMs);
+      try {
+        open.publish(
+          target.exchange,
+          target.routingKey,
+          Buffer.from(JSON.stringify(body)),
+          {
+            persistent: true,
+            contentType: 'application/json',
+            messageId: options.messageId,
+            timestamp: Math.floor(Date.now() / 1000),
+            // Milliseconds, which the AMQP timestamp (seconds) cannot carry: the consumer's lag metric.
+            headers: { ...options.headers, 'x-published-at': Date.now() },
+          },
+          (err) => {
+            clearTimeout(timer);
+            if (!err) resolve();
+            else
+              reject(new PublishFailed(/nack/.test(String(err.message)) ? 'nacked' : 'channel-closed', { cause: err }));
+          },
+        );
+      } catch (cause) {
+        clearTimeout(timer);
+        reject(new PublishFailed('channel-closed', { cause }));
+      }
+    });
+  };
+
+  // Decided once: with tracing off, publish is `send` itself.
+  const tracer = activeTracer();
+  const attributes = {
+    [ATTR_MESSAGING_SYSTEM]: 'rabbitmq',
+    [ATTR_MESSAGING_OPERATION_TYPE]: 'send',
+    [ATTR_MESSAGING_DESTINATION_NAME]: target.exchange,
+    [ATTR_MESSAGING_RABBITMQ_ROUTING_KEY]: target.routingKey,
+  };
   return {
     connected: () => channel !== undefined,
-    publish: (body, options) => {
-      const open = channel;
-      if (!open) return Promise.reject(new PublishFailed('not-connected'));
-      return new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new PublishFailed('timeout')), options.timeoutMs);
-        try {
-          open.publish(
-            target.exchange,
-            target.routingKey,
-            Buffer.from(JSON.stringify(body)),
+    // Within a trace: a producer span until the broker confirms, whose context travels in the message
+    // headers (next to x-request-id), so that the consumer's span for the message becomes its child.
+    publish: tracer
+      ? (body, options) =>
+          inChildSpan(
+            tracer,
+            `publish ${target.exchange}`,
             {
-              persistent: true,
-              contentType: 'application/json',
-              messageId: options.messageId,
-              timestamp: Math.floor(Date.now() / 1000),
-              // Milliseconds, which the AMQP timestamp (seconds) cannot carry: the consumer's lag metric.
-              headers: { ...options.headers, 'x-published-at': Date.now() },
+              kind: SpanKind.PRODUCER,
+              attributes: { ...attributes, [ATTR_MESSAGING_MESSAGE_ID]: options.messageId },
+              errorType: (err) => (isPublishFailed(err) ? err.reason : undefined),
             },
-            (err) => {
-              clearTimeout(timer);
-              if (!err) resolve();
-              else
-                reject(
-                  new PublishFailed(/nack/.test(String(err.message)) ? 'nacked' : 'channel-closed', { cause: err }),
-                );
-            },
-          );
-        } catch (cause) {
-          clearTimeout(timer);
-          reject(new PublishFailed('channel-closed', { cause }));
-        }
-      });
-    },
+            (span, ctx) =>
+              send(body, span ? { ...options, headers: injectContext({ ...options.headers }, ctx) } : options),
+          )
+      : send,
   };
 }

@@ -1,4 +1,5 @@
 import { DependencyUnavailable, isAppError, isDependencyUnavailable } from '@skico/errors';
+import { ATTR_DEPENDENCY, activeTracer, inChildSpan, SpanKind } from '@skico/tracing';
 import CircuitBreaker from 'opossum';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
@@ -94,16 +95,33 @@ export function createBreaker(options: BreakerOptions): Breaker {
     throw new DependencyUnavailable(options.name, 'failed', { cause: error });
   };
 
+  const run = async <T>(call: (signal: AbortSignal) => Promise<T>, runOptions: { timeoutMs?: number } = {}) => {
+    const timeoutMs = Math.max(1, Math.min(options.timeoutMs, runOptions.timeoutMs ?? options.timeoutMs));
+    try {
+      return (await circuit.fire(call, timeoutMs)) as T;
+    } catch (error) {
+      return translate(error);
+    }
+  };
+
+  // Decided once: with tracing off, run is the bare call. Within a trace, each guarded call is a span named
+  // after the dependency, failed when the dependency is (open, full, timeout, failed), and the active span
+  // while the call runs, so that an HTTP call or a publish inside it nests under it.
+  const tracer = activeTracer();
+  const spanOptions = {
+    kind: SpanKind.INTERNAL,
+    attributes: { [ATTR_DEPENDENCY]: options.name },
+    activate: true,
+    failed: isDependencyUnavailable,
+    errorType: (error: unknown) => (isDependencyUnavailable(error) ? error.reason : undefined),
+  };
+
   return {
     name: options.name,
-    run: async <T>(call: (signal: AbortSignal) => Promise<T>, runOptions: { timeoutMs?: number } = {}) => {
-      const timeoutMs = Math.max(1, Math.min(options.timeoutMs, runOptions.timeoutMs ?? options.timeoutMs));
-      try {
-        return (await circuit.fire(call, timeoutMs)) as T;
-      } catch (error) {
-        return translate(error);
-      }
-    },
+    run: tracer
+      ? <T>(call: (signal: AbortSignal) => Promise<T>, runOptions?: { timeoutMs?: number }) =>
+          inChildSpan(tracer, options.name, spanOptions, () => run(call, runOptions))
+      : run,
     state: () => (circuit.opened ? 'open' : circuit.halfOpen ? 'half-open' : 'closed'),
     inFlight: () => inFlight,
     on: (event, listener) => {

@@ -11,6 +11,8 @@ export interface StackSettings {
   ports: Record<string, number>;
   host: string;
   logLevel: string;
+  /** OTLP/HTTP base URL every process sends its traces to (OTEL_EXPORTER_OTLP_ENDPOINT); empty: tracing off. */
+  tracesEndpoint: string;
   /** Extra variables for every process, such as tuning knobs of a test. */
   extra?: Record<string, string>;
   /** Rewrites one process's variables: a test points one process at a fault proxy. */
@@ -26,6 +28,7 @@ export const defaultSettings: StackSettings = {
   ports: Object.fromEntries(processes.map((p) => [p.name, p.defaultPort])),
   host: '127.0.0.1',
   logLevel: 'info',
+  tracesEndpoint: '',
 };
 
 export function databaseUrl(settings: Pick<StackSettings, 'postgres' | 'database'>, schema: ServiceSchema): string {
@@ -45,6 +48,8 @@ export function processEnv(spec: ProcessSpec, settings: StackSettings): Record<s
     HOST: settings.host,
     LOG_LEVEL: settings.logLevel,
     [spec.portVar]: String(settings.ports[spec.name]),
+    // Always set, empty when off: a process never picks up a collector from the environment it was started in.
+    OTEL_EXPORTER_OTLP_ENDPOINT: settings.tracesEndpoint,
     ...settings.extra,
   };
   const service = spec.name === 'lift-ride-worker' ? 'lift-ride' : spec.name;

@@ -32,18 +32,28 @@ export function readCompose(): ComposeFile {
   return readYaml<ComposeFile>('docker-compose.yml');
 }
 
-/** A service's environment as a map, whichever of compose's two syntaxes it uses. */
+/**
+ * A value after compose's variable interpolation, as it reads when the shell sets none of the variables:
+ * `${NAME:-default}` and `${NAME-default}` give the default, `${NAME}` and `$NAME` nothing, `$$` a `$`.
+ */
+export function interpolateUnset(value: string): string {
+  return value.replace(/\$\$|\$\{[A-Za-z_]\w*(?::?-([^}]*))?\}|\$[A-Za-z_]\w*/g, (all, fallback?: string) =>
+    all === '$$' ? '$' : (fallback ?? ''),
+  );
+}
+
+/** A service's environment as a map, whichever of compose's two syntaxes it uses, interpolated as above. */
 export function environmentOf(service: ComposeService): Record<string, string> {
   const env = service.environment ?? {};
   if (Array.isArray(env)) {
     return Object.fromEntries(
       env.map((entry) => {
         const at = entry.indexOf('=');
-        return at < 0 ? [entry, ''] : [entry.slice(0, at), entry.slice(at + 1)];
+        return at < 0 ? [entry, ''] : [entry.slice(0, at), interpolateUnset(entry.slice(at + 1))];
       }),
     );
   }
-  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === null ? '' : String(v)]));
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === null ? '' : interpolateUnset(String(v))]));
 }
 
 export interface PublishedPort {

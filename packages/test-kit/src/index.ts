@@ -9,6 +9,7 @@ export {
 } from './fault-proxy.ts';
 export { freePort } from './free-port.ts';
 export { removeNamespace } from './namespace-cleanup.ts';
+export { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from './otlp-receiver.ts';
 export { startTestStack, type TestStack, type TestStackOptions } from './test-stack.ts';
 export { uniqueName } from './unique-name.ts';
 export { viaProxy } from './via-proxy.ts';

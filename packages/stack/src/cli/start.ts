@@ -12,8 +12,12 @@ try {
   say('preparing the database (roles, schemas, migrations, seed data) …');
   const stack = await startStack({
     onLine: (name, line) => console.log(format(name, line)),
-    // Every process logs at this level; `LOG_LEVEL=debug npm start` adds a line per request.
-    settings: process.env.LOG_LEVEL ? { logLevel: process.env.LOG_LEVEL } : undefined,
+    settings: {
+      // Every process logs at this level; `LOG_LEVEL=debug npm start` adds a line per request.
+      ...(process.env.LOG_LEVEL ? { logLevel: process.env.LOG_LEVEL } : {}),
+      // `OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 npm start` sends every process's traces there.
+      tracesEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? '',
+    },
     // For profiling: SKICO_NODE_ARGS="--cpu-prof --cpu-prof-dir=.reports/profiles" npm start
     nodeArgs: process.env.SKICO_NODE_ARGS?.split(' ').filter(Boolean),
   });

@@ -6,7 +6,7 @@ import type { Registry } from 'prom-client';
 import { type HealthChecks, healthRouter } from './health.ts';
 import type { LoadShedder } from './load-shedding.ts';
 import { metricsRouter, redMetrics } from './metrics.ts';
-import { normalizeError, toProblem } from './problem.ts';
+import { failureLogLevel, normalizeError, toProblem } from './problem.ts';
 import { requestLogging } from './request-logging.ts';
 import { requestTracing } from './request-tracing.ts';
 
@@ -68,7 +68,13 @@ export function errorHandler(log: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const error = normalizeError(err);
     const problem = toProblem(error, String(req.id ?? ''));
-    if (problem.status >= 500) (req.log ?? log).error({ err, code: error.code }, 'request failed');
+    const level = failureLogLevel(error);
+    if (level === 'error') (req.log ?? log).error({ err, code: error.code }, 'request failed');
+    if (level === 'warn') {
+      const { dependency, reason } = error as { dependency?: string; reason?: string };
+      const cause = (error.cause as Error | undefined)?.message;
+      (req.log ?? log).warn({ code: error.code, dependency, reason, cause }, 'request failed');
+    }
     if (res.headersSent) {
       res.destroy();
       return;

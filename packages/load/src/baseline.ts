@@ -43,6 +43,11 @@ export async function startBaseline(sockets: number) {
   };
   return {
     url: `http://127.0.0.1:${proxy.port}`,
+    /** Its two processes, for the CPU and memory figures. */
+    processes: new Map([
+      ['baseline proxy', proxy.child.pid ? [proxy.child.pid] : []],
+      ['baseline server', server.child.pid ? [server.child.pid] : []],
+    ]),
     stop: async () => {
       await stopOne(proxy.child);
       await stopOne(server.child);

@@ -1,4 +1,4 @@
-import { summaryTable } from './figures.ts';
+import { summaryTable, usageTable } from './figures.ts';
 import { measure } from './measure.ts';
 import { parseOptions, usage } from './options.ts';
 
@@ -34,6 +34,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 try {
   const { report, paths } = await measure({ ...options, signal: abort.signal });
   console.log(`\n${summaryTable(report)}\n`);
+  const usage = usageTable(report);
+  if (usage) console.log(`${usage}\n`);
   console.log(`JSON: ${paths.json}`);
   console.log(`HTML: ${paths.html}`);
   const failed = report.system.errors > 0 || (report.drain !== null && !report.drain.drained);

@@ -63,3 +63,34 @@ export function summaryTable(report: LoadReport): string {
   const drain = drainSentence(report);
   return [...lines, ...(drain ? ['', drain] : [])].join('\n');
 }
+
+/** CPU per request and peak memory by process, for the system and the baseline runs, heaviest first. */
+export function usageRows(report: LoadReport): { name: string; cpu: string; rss: string }[] {
+  const rows: { name: string; cpu: string; rss: string }[] = [];
+  for (const [label, list] of [
+    ['system', report.usage?.system],
+    ['baseline', report.usage?.baseline],
+  ] as const) {
+    if (!list || list.length === 0) continue;
+    const total = list.reduce((sum, u) => sum + u.cpuMsPerRequest, 0);
+    for (const u of list) {
+      rows.push({
+        name: `${label}: ${u.name}`,
+        cpu: u.cpuMsPerRequest.toFixed(3),
+        rss: u.name === 'postgres' || u.name === 'rabbitmq' || u.name === 'redis' ? '–' : String(u.peakRssMb),
+      });
+    }
+    rows.push({ name: `${label}: all of the above`, cpu: total.toFixed(3), rss: '' });
+  }
+  return rows;
+}
+
+/** The usage rows as an aligned plain-text table, or undefined when nothing was sampled. */
+export function usageTable(report: LoadReport): string | undefined {
+  const rows = usageRows(report);
+  if (rows.length === 0) return undefined;
+  const all = [{ name: 'by process', cpu: 'CPU ms/request', rss: 'peak RSS MB' }, ...rows];
+  const wn = Math.max(...all.map((r) => r.name.length));
+  const wc = Math.max(...all.map((r) => r.cpu.length));
+  return all.map((r) => `${r.name.padEnd(wn)}  ${r.cpu.padStart(wc)}  ${r.rss.padStart(11)}`).join('\n');
+}

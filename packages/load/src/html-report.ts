@@ -1,4 +1,4 @@
-import { drainSentence, figureRows } from './figures.ts';
+import { drainSentence, figureRows, usageRows } from './figures.ts';
 import type { LoadReport, RunResult } from './report.ts';
 import { escapeHtml as e, type LineSeries, lineChart, stackedBars } from './svg-charts.ts';
 
@@ -56,6 +56,9 @@ export function renderHtml(report: LoadReport): string {
   const bound = c.durationS ? `${c.durationS} s` : `${(c.requests ?? 0).toLocaleString('en-US')} requests`;
   const load = c.model === 'open' ? `open model at ${c.rate} req/s` : `closed model, ${c.clients} clients`;
   const drain = drainSentence(report);
+  const usage = usageRows(report)
+    .map((r) => `<tr><td>${e(r.name)}</td><td>${e(r.cpu)}</td><td>${e(r.rss)}</td></tr>`)
+    .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Skico load report ${e(report.createdAt)}</title>
 <style>${style}</style></head><body>
 <h1>Skico load report</h1>
@@ -66,6 +69,7 @@ Ratios are system ÷ baseline (a bare two-hop Node proxy and server measured in 
 throughput below 1× and latency above 1× is what the system costs on this machine.</p>
 <table><tr><th></th><th>system</th><th>baseline</th><th>ratio</th></tr>${rows}</table>
 ${drain ? `<p><strong>${e(drain)}</strong></p>` : ''}
+${usage ? `<h2>Where the CPU went</h2><p class="note">CPU time per completed request and the highest resident memory seen, by process (Postgres, RabbitMQ and Redis serve the whole machine; their memory is not theirs to this run alone).</p><table><tr><th>process</th><th>CPU ms/request</th><th>peak RSS MB</th></tr>${usage}</table>` : ''}
 ${charts(report).join('\n')}
 </body></html>
 `;

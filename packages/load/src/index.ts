@@ -1,11 +1,12 @@
 export { type Baseline, startBaseline } from './baseline.ts';
 export { type DrainResult, waitForDrain } from './drain.ts';
-export { drainSentence, figureRows, summaryTable } from './figures.ts';
+export { drainSentence, figureRows, summaryTable, usageRows, usageTable } from './figures.ts';
 export { renderHtml } from './html-report.ts';
 export { createHttpClient } from './http-client.ts';
 export { type MeasureOptions, measure } from './measure.ts';
 export { parseOptions } from './options.ts';
 export { type LatencySummary, percentile, summarize } from './percentiles.ts';
+export { classify, findProcesses, type ProcessUsage, sampleProcesses } from './process-usage.ts';
 export { createRandom } from './random.ts';
 export { createRecorder } from './recorder.ts';
 export type { LoadConfig, LoadReport, Ratios, RunResult } from './report.ts';

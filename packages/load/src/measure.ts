@@ -1,8 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import { databaseUrl, defaultSettings, type StackSettings, serviceSchemas } from '@skico/stack';
+import { databaseUrl, defaultSettings, processes, type StackSettings, serviceSchemas } from '@skico/stack';
 import { startTestStack, type TestStack } from '@skico/test-kit';
 import { type Baseline, startBaseline } from './baseline.ts';
 import { type DrainResult, waitForDrain } from './drain.ts';
+import { findProcesses, type ProcessUsage, sampleProcesses } from './process-usage.ts';
 import { type LoadConfig, type LoadReport, machineInfo, type RunResult, ratios } from './report.ts';
 import { createRideCounter, type RideCounter } from './ride-counter.ts';
 import { createRideLedger } from './ride-ledger.ts';
@@ -26,6 +27,22 @@ function liftRideUrl(settings: Pick<StackSettings, 'postgres' | 'database'>): st
   const schema = serviceSchemas.find((s) => s.service === 'lift-ride');
   if (!schema) throw new Error('no lift-ride schema in @skico/stack');
   return databaseUrl(settings, schema);
+}
+
+/**
+ * The processes whose CPU and memory a system run reports: the stack's own when the tool started it,
+ * else the Skico processes found on this machine; and the servers behind them.
+ */
+function systemProcesses(stack: TestStack | undefined): Map<string, number[]> {
+  const found = findProcesses();
+  for (const name of found.keys()) if (name.startsWith('baseline')) found.delete(name);
+  if (stack) {
+    for (const { name } of processes) {
+      const pid = stack.supervisor.child(name)?.pid;
+      found.set(name, pid ? [pid] : []);
+    }
+  }
+  return found;
 }
 
 /**
@@ -55,10 +72,13 @@ export async function measure(
     signal?.throwIfAborted();
 
     let baseline: RunResult | null = null;
+    let baselineUsage: ProcessUsage[] | null = null;
     if (config.baseline) {
       baselineServers = await startBaseline(config.clients);
       log(`baseline: two-hop node:http proxy and server at ${baselineServers.url}`);
+      const sampler = sampleProcesses(baselineServers.processes);
       baseline = (await runPhase({ label: 'baseline', url: baselineServers.url, config, ...phase })).result;
+      baselineUsage = sampler.stop(baseline.requests);
       await baselineServers.stop();
       baselineServers = undefined;
     }
@@ -75,6 +95,7 @@ export async function measure(
     }
     signal?.throwIfAborted();
     log(`system: ${config.target}`);
+    const sampler = sampleProcesses(systemProcesses(stack));
     const run = await runPhase({
       label: 'system',
       url: config.target,
@@ -82,6 +103,7 @@ export async function measure(
       onAccepted: ledger.add,
       ...phase,
     });
+    const systemUsage = sampler.stop(run.result.requests);
     signal?.throwIfAborted();
 
     let drain: DrainResult | null = null;
@@ -115,6 +137,7 @@ export async function measure(
       baseline,
       ratios: baseline ? ratios(run.result, baseline) : null,
       drain,
+      usage: { system: systemUsage, baseline: baselineUsage },
     };
     return { report, paths: await writeReport(report, o.out) };
   } finally {

@@ -1,6 +1,7 @@
 import { cpus, loadavg, totalmem } from 'node:os';
 import type { DrainResult } from './drain.ts';
 import type { LatencySummary } from './percentiles.ts';
+import type { ProcessUsage } from './process-usage.ts';
 import type { SecondSample } from './recorder.ts';
 import type { LoadModel, RunState } from './run-load.ts';
 import type { WorkloadName } from './workloads.ts';
@@ -64,6 +65,8 @@ export interface LoadReport {
   baseline: RunResult | null;
   ratios: Ratios | null;
   drain: DrainResult | null;
+  /** CPU and memory by process during each run (Linux only; empty lists elsewhere). */
+  usage?: { system: ProcessUsage[]; baseline: ProcessUsage[] | null };
 }
 
 export function toRunResult(label: RunResult['label'], target: string, state: RunState): RunResult {

@@ -69,6 +69,7 @@ const scripts = {
   'dead-letters': 'services/lift-ride/src/cli/dead-letters.ts',
   'load-growth': 'packages/load/src/growth/cli.ts',
   load: 'packages/load/src/cli.ts',
+  screenshots: 'packages/stack/src/cli/screenshots.ts',
 };
 if (command === 'install') process.exit(0);
 const script = scripts[command];

@@ -95,7 +95,7 @@ export async function measure(
     }
     signal?.throwIfAborted();
     log(`system: ${config.target}`);
-    const sampler = sampleProcesses(systemProcesses(stack));
+    const sampler = sampleProcesses(systemProcesses(stack), { rescan: findProcesses });
     const run = await runPhase({
       label: 'system',
       url: config.target,

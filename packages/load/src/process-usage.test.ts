@@ -16,7 +16,7 @@ describe('process usage', () => {
   it.runIf(process.platform === 'linux')(
     'when a process burns CPU during a run, then its CPU time per request and its memory are measured',
     async () => {
-      const sampler = sampleProcesses(new Map(), 20);
+      const sampler = sampleProcesses(new Map(), { everyMs: 20 });
       // Burns 300 ms of CPU time (not of wall time: the machine may be busy).
       const from = process.cpuUsage();
       let x = 0;

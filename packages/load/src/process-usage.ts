@@ -18,6 +18,17 @@ const TICKS_PER_SECOND = 100;
 interface Reading {
   ticks: number;
   rssMb: number;
+  /** When the process started, in clock ticks since boot. */
+  startedAt: number;
+}
+
+/** Clock ticks since boot. */
+function uptimeTicks(): number {
+  try {
+    return Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]) * TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
 }
 
 function read(pid: number): Reading | undefined {
@@ -27,7 +38,7 @@ function read(pid: number): Reading | undefined {
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    return { ticks: Number(fields[11]) + Number(fields[12]), rssMb: rssKb / 1024 };
+    return { ticks: Number(fields[11]) + Number(fields[12]), rssMb: rssKb / 1024, startedAt: Number(fields[19]) };
   } catch {
     return undefined;
   }
@@ -74,11 +85,16 @@ export function findProcesses(): Map<string, number[]> {
 
 /**
  * Samples the CPU time and resident memory of a set of processes while a run goes on. `processes` names
- * each group's pids; the load tool itself is added as "load tool". Processes that start or end during
- * the run count only for the part that both samples saw.
+ * each group's pids; the load tool itself is added as "load tool". With `rescan`, processes of a group
+ * that started during the run (a new Postgres connection) count too; processes that ended during the
+ * run are lost.
  */
-export function sampleProcesses(processes: Map<string, number[]>, everyMs = 500) {
+export function sampleProcesses(
+  processes: Map<string, number[]>,
+  options: { everyMs?: number; rescan?: () => Map<string, number[]> } = {},
+) {
   const groups = new Map([...processes, ['load tool', [process.pid]]]);
+  const began = uptimeTicks();
   const first = new Map<number, Reading>();
   const peak = new Map<string, number>();
   const sample = () => {
@@ -96,13 +112,24 @@ export function sampleProcesses(processes: Map<string, number[]>, everyMs = 500)
     }
   }
   sample();
-  const timer = setInterval(sample, everyMs);
+  const timer = setInterval(sample, options.everyMs ?? 500);
   timer.unref();
 
   return {
     /** Ends the sampling; `requests` is how many requests the run completed. */
     stop(requests: number): ProcessUsage[] {
       clearInterval(timer);
+      for (const [name, pids] of options.rescan?.() ?? []) {
+        const known = groups.get(name);
+        if (!known) continue;
+        for (const pid of pids) {
+          if (known.includes(pid)) continue;
+          const r = read(pid);
+          if (!r || r.startedAt < began) continue;
+          known.push(pid);
+          first.set(pid, { ...r, ticks: 0 });
+        }
+      }
       sample();
       const usage: ProcessUsage[] = [];
       for (const [name, pids] of groups) {

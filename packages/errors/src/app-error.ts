@@ -38,7 +38,12 @@ export class AppError extends Error {
   readonly retryAfterSeconds: number | undefined;
 
   constructor(kind: ErrorKind, code: string, message: string, options: AppErrorOptions = {}) {
+    // Only a fault of our own needs a stack. Every other kind is an answer (404, 400, 503 under load) and
+    // may come by the thousand a second; capturing a stack cost more than the rest of such an answer.
+    const limit = Error.stackTraceLimit;
+    if (kind !== 'internal') Error.stackTraceLimit = 0;
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    Error.stackTraceLimit = limit;
     this.name = 'AppError';
     this.kind = kind;
     this.code = code;

@@ -15,6 +15,7 @@ export function createMetricsRegistry(service: string): Registry {
 
 /** The route template a request matched (`/resorts/:resortID`), or `unmatched`: never the raw path. */
 export function routeLabel(req: Request): string {
+  if (req.routeTemplate) return req.routeTemplate;
   const path = (req.route as { path?: string } | undefined)?.path;
   return path ? `${req.baseUrl}${path}` : 'unmatched';
 }

@@ -11,6 +11,11 @@ declare global {
       log: Logger;
       /** When the request arrived (ms since epoch): budgets count from here. */
       arrivedAt: number;
+      /**
+       * The route template (`/resorts/:resortID`) of a request routed without express's router (the
+       * gateway dispatches contract operations itself); metrics and traces label the request with it.
+       */
+      routeTemplate?: string;
     }
   }
 }

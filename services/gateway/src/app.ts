@@ -52,9 +52,7 @@ export function createApp(deps: GatewayDeps) {
     mount: (app) => {
       if (deps.security.rateLimiter) app.use(deps.security.rateLimiter.handle);
       app.use(jsonDepthLimit(deps.security.maxJsonDepth));
-      app.use(docsRouter());
-      app.use(operationsRouter(deps));
-      if (deps.status) app.use(statusRouter(deps.status));
+      // The API first: nearly every request is for it, and it is found in one lookup.
       app.use(
         apiRouter({
           operations,
@@ -65,6 +63,9 @@ export function createApp(deps: GatewayDeps) {
           timeoutMs: deps.requestTimeoutMs,
         }),
       );
+      app.use(docsRouter());
+      app.use(operationsRouter(deps));
+      if (deps.status) app.use(statusRouter(deps.status));
       app.use(methodNotAllowed);
     },
   });

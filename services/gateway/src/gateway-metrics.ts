@@ -1,8 +1,8 @@
-import { matchOperation } from '@skico/contracts';
 import { isAppError } from '@skico/errors';
 import { Counter, type Registry } from '@skico/http';
 import type { IdempotencyOutcome } from './middleware/idempotency.ts';
 import { rateClassOf } from './middleware/rate-limit.ts';
+import { operationOf } from './routes/api-routes.ts';
 import type { GatewaySecurity } from './security-config.ts';
 
 /** `skico_idempotency_total{outcome}`; returns the counting function the idempotency store takes. */
@@ -40,7 +40,7 @@ export function countRateLimited(registry: Registry, security: GatewaySecurity):
           limiter.handle(req, res, next);
         } catch (err) {
           if (isAppError(err) && err.kind === 'rate-limited') {
-            const match = matchOperation(req.method === 'HEAD' ? 'GET' : req.method, req.path);
+            const match = operationOf(req);
             counter.inc({ class: match ? rateClassOf(match.operation) : 'unknown' });
           }
           throw err;

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
 import { createGatewayDeps } from '../src/composition.ts';
 import { gatewayConfigSchema } from '../src/config.ts';
+import { forwardedOperations } from '../src/routes/api-routes.ts';
 
 const log = createLogger({ service: 'test', level: 'silent' });
 const lifecycle = createLifecycle(log, { graceMs: 1000 });
@@ -41,7 +42,14 @@ function servedRoutes(express: Express): string[] {
 const docsAssets = (route: string) => route === 'GET /docs/init.js';
 
 describe('gateway routes and the contract', () => {
-  const served = servedRoutes(app).filter((r) => !docsAssets(r));
+  // The gateway's own operations are express routes; those of the services are dispatched from the
+  // contract by the API router (the end-to-end tests call every one of them through the gateway).
+  const forwarded = forwardedOperations(operations).map((op) => `${op.method} ${op.path}`);
+  const served = [...servedRoutes(app).filter((r) => !docsAssets(r)), ...forwarded];
+
+  it('when an operation is forwarded, then no express route serves it besides', () => {
+    expect(servedRoutes(app).filter((r) => forwarded.includes(r))).toEqual([]);
+  });
   const documented = operations.map((op) => `${op.method} ${op.path}`);
 
   it('when the served routes are listed, then each one is documented', () => {

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from '@skico/cache';
-import { matchOperation, type Operation } from '@skico/contracts';
+import type { Operation } from '@skico/contracts';
 import { AppError } from '@skico/errors';
 import type { Logger } from '@skico/log';
 import type { Breaker } from '@skico/resilience';
 import type { NextFunction, Request, Response } from 'express';
+import { operationOf } from '../routes/api-routes.ts';
 import { type Budget, createWindowStore, type Decision, redisWindowShare } from './sliding-window.ts';
 
 /** Each class of traffic has its own budget, so a flood of one kind cannot use up another's. */
@@ -89,8 +90,8 @@ export function createRateLimiter(options: RateLimitOptions) {
   timer.unref();
 
   const handle = (req: Request, res: Response, next: NextFunction) => {
-    // Express serves HEAD with the GET route, so HEAD counts as a read.
-    const match = matchOperation(req.method === 'HEAD' ? 'GET' : req.method, req.path);
+    // HEAD is served as GET, so it counts as a read.
+    const match = operationOf(req);
     if (!match?.operation.rateLimited) {
       next();
       return;

@@ -1,7 +1,15 @@
 import { authorize, type TokenSettings, verifyBearer } from '@skico/auth';
-import { idempotencyKeyHeader, type Operation, type OwningService, requestTimeoutHeader } from '@skico/contracts';
+import {
+  idempotencyKeyHeader,
+  matchOperation,
+  type Operation,
+  type OperationMatch,
+  type OwningService,
+  requestTimeoutHeader,
+} from '@skico/contracts';
+import { AppError } from '@skico/errors';
 import { parseRequest } from '@skico/http';
-import { type Request, type Response, Router } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { fingerprint, type Idempotency } from '../middleware/idempotency.ts';
 import type { Statistics } from '../middleware/statistics.ts';
@@ -37,16 +45,37 @@ export function timed(statistics: Statistics, template: string) {
   };
 }
 
+declare global {
+  namespace Express {
+    interface Request {
+      /** The contract operation this request is for, once matched (null: none). */
+      operation?: OperationMatch | null;
+    }
+  }
+}
+
+/** The contract operation of a request (HEAD is served as GET), matched once and kept on the request. */
+export function operationOf(req: Request): OperationMatch | undefined {
+  if (req.operation === undefined) {
+    req.operation = matchOperation(req.method === 'HEAD' ? 'GET' : req.method, req.path) ?? null;
+  }
+  return req.operation ?? undefined;
+}
+
+/** The operations the gateway forwards to a service; the rest (its own) are express routes of the gateway. */
+export const forwardedOperations = (operations: readonly Operation[]) =>
+  operations.filter((operation) => operation.service !== 'gateway');
+
 /**
- * One express route per operation of the contract that a service owns: latency recording, the route's
- * access rule, Idempotency-Key on POSTs, then the upstream call.
+ * Every operation of the contract that a service owns, dispatched from the contract's own matcher (one
+ * lookup instead of express trying each of thirty route patterns in turn): latency recording, the
+ * route's access rule, Idempotency-Key on POSTs, then the upstream call.
  */
-export function apiRouter(deps: ApiRouteDeps): Router {
-  const router = Router();
-  for (const operation of deps.operations) {
-    if (operation.service === 'gateway') continue;
-    const upstream = operation.service;
-    const handler = async (req: Request, res: Response) => {
+export function apiRouter(deps: ApiRouteDeps): RequestHandler {
+  const handlers = new Map<Operation, (req: Request, res: Response) => Promise<void>>();
+  for (const operation of forwardedOperations(deps.operations)) {
+    const upstream = operation.service as UpstreamName;
+    handlers.set(operation, async (req, res) => {
       if (operation.auth !== 'none') {
         const identity = await verifyBearer(req.get('authorization'), deps.tokens);
         authorize(identity, operation.auth, req.params.skierID as string | undefined);
@@ -68,9 +97,27 @@ export function apiRouter(deps: ApiRouteDeps): Router {
       res.status(response.status).set(response.headers);
       if (replayed) res.setHeader('Idempotent-Replayed', 'true');
       res.end(response.body);
-    };
-    const method = operation.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
-    router[method](expressPath(operation.path), timed(deps.statistics, operation.path), handler);
+    });
   }
-  return router;
+  const templates = new Map([...handlers.keys()].map((op) => [op, expressPath(op.path)]));
+
+  return (req, res, next) => {
+    const match = operationOf(req);
+    const handler = match && handlers.get(match.operation);
+    if (!match || !handler) {
+      next();
+      return;
+    }
+    // As express's router does for its parameters: a path that is not valid percent-encoded UTF-8.
+    try {
+      decodeURIComponent(req.path);
+    } catch {
+      throw new AppError('invalid', 'MALFORMED_URL', 'The URL is not valid percent-encoded UTF-8.');
+    }
+    req.params = match.params;
+    req.routeTemplate = templates.get(match.operation);
+    const started = performance.now();
+    res.once('finish', () => deps.statistics.record(match.operation.path, req.method, performance.now() - started));
+    return handler(req, res);
+  };
 }

@@ -1,28 +1,67 @@
+import { execFile } from 'node:child_process';
+import { Agent, get } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { startTestStack, type TestStack, waitFor } from '@skico/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drive, freshRide, report } from './chaos-kit.ts';
+import { report } from './chaos-kit.ts';
 
-// The gateway admits at most WRITE_CONCURRENCY lift-ride writes at once; a surge of twice as many
-// writers must be shed fast, and must not slow the reads of the same upstream down.
-const CAPACITY = 8;
+// A surge of lift-ride writes arriving at twice the write capacity while a client keeps reading. The
+// write capacity is the gateway's write admission per upstream (WRITE_CONCURRENCY), sized here as an
+// operator would on this 2-core machine: low enough that the admitted writes leave CPU for the reads.
+// The writers run in a process of their own, at a fixed arrival rate (open model: a surge does not slow
+// down because the system does), and the reads are one steady client.
+const CAPACITY = 2;
 const READ_PATH = '/skiers/3/seasons/2025/days/2/skiers/77';
+const writer = join(dirname(fileURLToPath(import.meta.url)), 'surge-writer.ts');
 let stack: TestStack;
+
+interface WriterSummary {
+  sent: number;
+  statuses: Record<string, number>;
+  shedWorstMs: number;
+  shedWithoutRetryAfter: number;
+  durationMs: number;
+}
+
+async function runWriters(
+  mode: 'closed' | 'open',
+  amount: number,
+  durationMs: number,
+  firstSkier: number,
+): Promise<WriterSummary> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', writer, stack.gatewayUrl, mode, String(amount), String(durationMs), String(firstSkier)],
+    { timeout: durationMs + 30_000 },
+  );
+  return JSON.parse(stdout) as WriterSummary;
+}
 
 function p99(samples: number[]): number {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)] ?? 0;
 }
 
-/** Sequential reads for `durationMs`, as one steady client would make them; returns their latencies. */
+const readAgent = new Agent({ keepAlive: true, maxSockets: 1 });
+const read = () =>
+  new Promise<{ status: number; ms: number }>((resolve, reject) => {
+    const started = performance.now();
+    get(`${stack.gatewayUrl}${READ_PATH}`, { agent: readAgent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
+    }).on('error', reject);
+  });
+
+/** Sequential reads for `durationMs`, as one steady client makes them; every one must succeed. */
 async function readLatencies(durationMs: number): Promise<number[]> {
   const latencies: number[] = [];
   const end = Date.now() + durationMs;
   while (Date.now() < end) {
-    const started = performance.now();
-    const res = await fetch(`${stack.gatewayUrl}${READ_PATH}`);
-    await res.text();
-    expect(res.status).toBe(200);
-    latencies.push(performance.now() - started);
+    const { status, ms } = await read();
+    expect(status).toBe(200);
+    latencies.push(ms);
   }
   return latencies;
 }
@@ -39,30 +78,41 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  readAgent.destroy();
   console.log(`chaos (surge): ${JSON.stringify(report, null, 1)}`);
   await stack?.stop();
 });
 
 describe('a write surge at twice the write capacity', () => {
-  // The read p99 under the surge is measured and reported; the 2× target is not asserted: on a 2-core
-  // machine every process shares the CPU, and the admitted writes alone take it (see docs/resilience.md).
-  it('when writers surge, then every read still succeeds, and the excess writes get 503 with Retry-After well before the deadline', async () => {
+  // The read p99 under the surge is measured and reported, not asserted: on this 2-core machine it came
+  // out at 2.3-5.6× the unloaded p99 (docs/resilience.md). Reads straight at the lift-ride service stay
+  // at their unloaded p99 during the same surge, so the cost is the gateway's: reads and writes share its
+  // one event loop, about half busy during the surge, and wait behind write work and garbage collection.
+  it('when writes arrive at twice capacity, then every read succeeds, and the excess writes get 503 with Retry-After at once', async () => {
+    // Capacity in rides a second: what the admitted writers achieve back to back.
+    const measured = await runWriters('closed', CAPACITY, 3_000, 600_000);
+    const capacityPerSecond = ((measured.statuses['201'] ?? 0) * 1000) / measured.durationMs;
+    expect(measured.statuses['503'] ?? 0).toBe(0);
+    // The write path settles (queue drained, caches refilled) before the unloaded reads.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     const unloaded = p99(await readLatencies(4_000));
+
     const [surge, loaded] = await Promise.all([
-      drive(stack, [freshRide()], { durationMs: 5_000, concurrency: 2 * CAPACITY }),
+      runWriters('open', Math.round(2 * capacityPerSecond), 5_000, 700_000),
       readLatencies(5_000).then(p99),
     ]);
-    const shed = surge.outcomes.filter((o) => o.status === 503);
     report.surge = {
+      capacityRidesPerSecond: Math.round(capacityPerSecond),
+      surgeRidesPerSecond: Math.round(2 * capacityPerSecond),
+      writes: surge.statuses,
+      shedWorstMs: surge.shedWorstMs,
       unloadedReadP99Ms: Math.round(unloaded * 10) / 10,
       loadedReadP99Ms: Math.round(loaded * 10) / 10,
-      writes: surge.byKind['ride write'],
-      shedWorstMs: Math.round(Math.max(0, ...shed.map((o) => o.ms))),
+      ratio: Math.round((loaded / unloaded) * 100) / 100,
     };
-    expect(surge.statusesOf('ride write').sort()).toEqual([201, 503]);
-    expect(shed.every((o) => o.retryAfter !== null)).toBe(true);
-    expect(shed.length).toBeGreaterThan(0);
-    expect(Math.max(...shed.map((o) => o.ms))).toBeLessThan(500);
+    expect(Object.keys(surge.statuses).sort()).toEqual(['201', '503']);
+    expect(surge.shedWithoutRetryAfter).toBe(0);
+    expect(surge.shedWorstMs).toBeLessThan(500);
     expect(loaded).toBeGreaterThan(0);
   }, 60_000);
 });

@@ -3,15 +3,39 @@ import { measureGrowth } from './growth.ts';
 
 // `npm run load:growth -- --sizes 100000,10000000`: seeds a database of its own to each size and times
 // the lift-ride read queries at each (p50/p99), then prints the ratio of the largest to the smallest.
-const { values } = parseArgs({
-  options: { sizes: { type: 'string', default: '100000,10000000' }, samples: { type: 'string', default: '500' } },
-});
-const sizes = (values.sizes ?? '').split(',').map((s) => Number(s.trim()));
-if (sizes.length < 2 || sizes.some((n) => !Number.isInteger(n) || n <= 0)) {
-  console.error('usage: npm run load:growth -- --sizes 100000,10000000 [--samples 500]');
+const usage = `Usage: npm run load:growth -- [options]
+  --sizes A,B,…   ride counts to seed and measure at, smallest first (default 100000,10000000)
+  --samples N     timed calls of each query at each size (default 500)`;
+
+let values: { sizes?: string; samples?: string; help?: boolean };
+try {
+  ({ values } = parseArgs({
+    options: {
+      sizes: { type: 'string', default: '100000,10000000' },
+      samples: { type: 'string', default: '500' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  }));
+} catch (err) {
+  console.error(`${(err as Error).message}\n\n${usage}`);
   process.exit(2);
 }
-const result = await measureGrowth({ sizes, samples: Number(values.samples) });
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+const sizes = (values.sizes ?? '').split(',').map((s) => Number(s.trim()));
+const samples = Number(values.samples);
+if (
+  sizes.length < 2 ||
+  sizes.some((n) => !Number.isInteger(n) || n <= 0) ||
+  !Number.isInteger(samples) ||
+  samples < 1
+) {
+  console.error(`--sizes needs two or more positive whole numbers and --samples a positive whole number\n\n${usage}`);
+  process.exit(2);
+}
+const result = await measureGrowth({ sizes, samples });
 for (const step of result.steps) {
   console.log(`${step.rides.toLocaleString('en')} rides (seeded in ${step.seedSeconds.toFixed(1)} s)`);
   for (const q of step.queries)

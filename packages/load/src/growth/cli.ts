@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '@skico/config';
 import { measureGrowth } from './growth.ts';
 
 // `npm run load:growth -- --sizes 100000,10000000`: seeds a database of its own to each size and times
@@ -7,23 +7,10 @@ const usage = `Usage: npm run load:growth -- [options]
   --sizes A,B,…   ride counts to seed and measure at, smallest first (default 100000,10000000)
   --samples N     timed calls of each query at each size (default 500)`;
 
-let values: { sizes?: string; samples?: string; help?: boolean };
-try {
-  ({ values } = parseArgs({
-    options: {
-      sizes: { type: 'string', default: '100000,10000000' },
-      samples: { type: 'string', default: '500' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  }));
-} catch (err) {
-  console.error(`${(err as Error).message}\n\n${usage}`);
-  process.exit(2);
-}
-if (values.help) {
-  console.log(usage);
-  process.exit(0);
-}
+const { values } = parseCommandLine(
+  { sizes: { type: 'string', default: '100000,10000000' }, samples: { type: 'string', default: '500' } },
+  usage,
+);
 const sizes = (values.sizes ?? '').split(',').map((s) => Number(s.trim()));
 const samples = Number(values.samples);
 if (

@@ -1,6 +1,7 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parseCommandLine } from '@skico/config';
 import { chromiumLaunchOptions, startTestStack, type TestStack, waitFor } from '@skico/test-kit';
 import { chromium, type Page } from 'playwright-core';
 import { allValues, type Dashboard, renderDashboardPreview } from '../dashboard-preview.ts';
@@ -17,6 +18,13 @@ const outDir = join(repoRoot, 'docs', 'images');
 const viewport = { width: 1280, height: 900 };
 const trafficSeconds = 6;
 const clients = 4;
+
+parseCommandLine(
+  {},
+  `Usage: npm run -s screenshots
+  Starts a system of its own, sends light traffic for a few seconds, and writes docs/images/status.png (the
+  live /status page) and docs/images/dashboard.png (the Grafana dashboard drawn from its JSON).`,
+);
 
 const say = (line: string) => console.log(`[screenshots] ${line}`);
 

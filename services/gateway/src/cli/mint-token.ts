@@ -1,21 +1,26 @@
-import { parseArgs } from 'node:util';
 import { mintToken } from '@skico/auth';
-import { loadConfig } from '@skico/config';
+import { loadConfig, parseCommandLine } from '@skico/config';
 import { gatewayConfigSchema } from '../config.ts';
 
 // `npm run token -- --admin` or `npm run token -- --skier 42`: a bearer token the gateway accepts, signed
 // with the same JWT_* settings (environment or defaults) as the gateway.
-const { values } = parseArgs({
-  options: {
+const usage = `Usage: npm run -s token -- --admin | --skier <skierID> [options]
+  --admin           a token with the admin role
+  --skier ID        a token for skier ID (owner routes of that skier)
+  --subject NAME    the subject of an admin token (default operator)
+  --expires SPAN    lifetime, e.g. 15m, 1h, 7d (default 1h)`;
+const { values } = parseCommandLine(
+  {
     admin: { type: 'boolean', default: false },
     skier: { type: 'string' },
     subject: { type: 'string' },
     expires: { type: 'string', default: '1h' },
   },
-});
+  usage,
+);
 
 if (!values.admin && !values.skier) {
-  console.error('usage: npm run token -- --admin | --skier <skierID> [--expires 1h]');
+  console.error(`Say which token: --admin or --skier <skierID>.\n\n${usage}`);
   process.exit(2);
 }
 const config = loadConfig(gatewayConfigSchema, process.env);

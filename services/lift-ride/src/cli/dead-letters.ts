@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { loadConfig } from '@skico/config';
+import { loadConfig, parseCommandLine } from '@skico/config';
 import { liftRideTopology, listDeadLetters, redriveDeadLetters } from '@skico/messaging';
 import amqp from 'amqplib';
 import { liftRideConfigSchema } from '../config.ts';
@@ -7,16 +6,20 @@ import { liftRideConfigSchema } from '../config.ts';
 // `npm run dead-letters -- list [--limit 20]` shows what is in lift-rides.dead and why;
 // `npm run dead-letters -- redrive [--limit 100]` sends those messages back to lift-rides.persist.
 // Uses the same AMQP_URL and NAMESPACE as the services.
-const { positionals, values } = parseArgs({
-  allowPositionals: true,
-  options: { limit: { type: 'string' } },
-});
+const usage = `Usage: npm run dead-letters -- list|redrive [--limit N]
+  list      show the messages in lift-rides.dead and why each was dead-lettered (default at most 20)
+  redrive   send them back to lift-rides.persist (default at most 100)`;
+const { positionals, values } = parseCommandLine({ limit: { type: 'string' } }, usage, undefined, true);
 const command = positionals[0];
 if (command !== 'list' && command !== 'redrive') {
-  console.error('usage: npm run dead-letters -- list|redrive [--limit N]');
+  console.error(`Say what to do: list or redrive.\n\n${usage}`);
   process.exit(2);
 }
 const limit = Number(values.limit ?? (command === 'list' ? 20 : 100));
+if (!Number.isInteger(limit) || limit < 1) {
+  console.error(`--limit takes a positive whole number.\n\n${usage}`);
+  process.exit(2);
+}
 const config = loadConfig(liftRideConfigSchema, process.env);
 const topology = liftRideTopology(config.NAMESPACE);
 const connection = await amqp.connect(config.AMQP_URL, { timeout: 5_000 } as never);

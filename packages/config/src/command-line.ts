@@ -19,7 +19,7 @@ export function parseCommandLine<T extends Options>(
       options: { ...options, help: { type: 'boolean', short: 'h' } },
       allowPositionals: positionals,
     });
-    if (parsed.values.help) {
+    if ((parsed.values as { help?: boolean }).help) {
       console.log(usage);
       process.exit(0);
     }

@@ -87,6 +87,8 @@ export function vectorSelectors(expr: string): Selector[] {
     matcherLists.push(matchers);
     return `{${matcherLists.length - 1}}`;
   });
+  // Strings left outside matchers (label_replace's arguments) name no series.
+  rest = rest.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, ' ');
   rest = rest.replace(/\[[^\]]*\]/g, ' ').replace(groupingClause, ' ');
   const selectors: Selector[] = [];
   for (const m of rest.matchAll(/([a-zA-Z_:][\w:]*)?\s*(?:\{(\d+)\})?/g)) {
@@ -101,6 +103,19 @@ export function vectorSelectors(expr: string): Selector[] {
     if (metric) selectors.push({ metric, matchers: matchers.filter((x) => x !== nameMatcher) });
   }
   return selectors;
+}
+
+/**
+ * The series and label names an expression reads: every selector's metric, and the labels of its matchers
+ * and of its by/without/on/ignoring/group_* clauses.
+ */
+export function promqlNames(expr: string): { series: string[]; labels: string[] } {
+  const selectors = vectorSelectors(expr);
+  const labels = new Set(selectors.flatMap((s) => s.matchers.map((m) => m.label)));
+  for (const [, list] of expr.matchAll(groupingClause)) {
+    for (const label of (list ?? '').split(',').map((l) => l.trim())) if (label) labels.add(label);
+  }
+  return { series: [...new Set(selectors.map((s) => s.metric))], labels: [...labels] };
 }
 
 /** The labels of the expression's `by (…)` clauses, without `le` (the histogram buckets). */

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { promqlNames } from '../src/metric-readings.ts';
 import { repoRoot } from '../src/processes.ts';
 import { readYaml } from './container-files.ts';
 import { commonLabels, type ExpectedMetric, expectedMetrics } from './expected-metrics.ts';
-import { promqlNames } from './promql.ts';
 
 // Static checks of the Grafana dashboard infra/grafana/dashboards/skico.json and of the metric names that it
 // and the alert rules query, against the list in expected-metrics.ts.

@@ -60,27 +60,31 @@ function setHeaders(res: Response, decision: Decision, windowSeconds: number) {
  */
 export function createRateLimiter(options: RateLimitOptions) {
   const now = options.now ?? Date.now;
-  const store = createWindowStore(redisWindowShare(options.redis));
   const budgets = Object.fromEntries(
     Object.entries(options.limits).map(([cls, limit]) => [cls, { limit, windowMs: options.windowSeconds * 1000 }]),
   ) as Record<RateClass, Budget>;
   let degraded = false;
-  let syncing: Promise<void> | undefined;
+  // Only a sync with counts to send calls Redis, through its breaker: idle syncs must not count as
+  // successful Redis calls, or they would keep the breaker closed while Redis fails everyone else.
+  const redisShare = redisWindowShare(options.redis);
+  const store = createWindowStore(async (items) => {
+    try {
+      const results = await options.breaker.run(() => redisShare(items));
+      if (degraded) options.log.info('rate limits shared through Redis again');
+      degraded = false;
+      return results;
+    } catch (err) {
+      if (!degraded) options.log.warn({ err: (err as Error).message }, 'rate limits counted in process memory only');
+      degraded = true;
+      throw err;
+    }
+  });
 
+  let syncing: Promise<void> | undefined;
   const sync = () => {
-    syncing ??= options.breaker
-      .run(() => store.sync(now()))
-      .then(
-        () => {
-          if (degraded) options.log.info('rate limits shared through Redis again');
-          degraded = false;
-        },
-        (err) => {
-          if (!degraded)
-            options.log.warn({ err: (err as Error).message }, 'rate limits counted in process memory only');
-          degraded = true;
-        },
-      )
+    syncing ??= store
+      .sync(now())
+      .catch(() => undefined)
       .finally(() => {
         syncing = undefined;
       });

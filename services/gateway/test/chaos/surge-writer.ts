@@ -2,7 +2,9 @@ import { Agent, request } from 'node:http';
 
 // A writer of lift rides in a process of its own, so that its client work does not slow the reads measured
 // by the test. `closed N`: N writers back to back; `open R`: R rides a second whatever the answers (the
-// arrival rate of a surge does not drop because the system is slow). Prints a JSON summary on stdout.
+// arrival rate of a surge does not drop because the system is slow), with at most MAX_IN_FLIGHT waiting
+// for an answer, as a client's connection pool would: beyond that an arrival is dropped and counted, so
+// that a machine busy with other work cannot pile up a backlog in the writer itself. Prints a JSON summary.
 //   node --import tsx surge-writer.ts <gateway url> closed|open <N|R> <duration ms> <first skier>
 
 const [baseUrl, mode, amount, durationArg, firstSkierArg] = process.argv.slice(2);
@@ -13,6 +15,8 @@ const statuses: Record<number, number> = {};
 let shedWorstMs = 0;
 let shedWithoutRetryAfter = 0;
 let sent = 0;
+let dropped = 0;
+const MAX_IN_FLIGHT = 16;
 
 function post(): Promise<void> {
   const n = sent++;
@@ -55,7 +59,11 @@ if (mode === 'closed') {
   const inFlight = new Set<Promise<void>>();
   while (Date.now() < end) {
     const due = Math.floor(((performance.now() - started) / 1000) * rate);
-    while (sent < due) {
+    while (sent + dropped < due) {
+      if (inFlight.size >= MAX_IN_FLIGHT) {
+        dropped += 1;
+        continue;
+      }
       const p = post();
       inFlight.add(p);
       void p.then(() => inFlight.delete(p));
@@ -66,5 +74,5 @@ if (mode === 'closed') {
 }
 agent.destroy();
 process.stdout.write(
-  `${JSON.stringify({ sent, statuses, shedWorstMs: Math.round(shedWorstMs), shedWithoutRetryAfter, durationMs })}\n`,
+  `${JSON.stringify({ sent, dropped, statuses, shedWorstMs: Math.round(shedWorstMs), shedWithoutRetryAfter, durationMs })}\n`,
 );

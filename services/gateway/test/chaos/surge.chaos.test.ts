@@ -19,6 +19,8 @@ let stack: TestStack;
 
 interface WriterSummary {
   sent: number;
+  /** Arrivals not sent because the writer already waited for as many answers as a client pool holds. */
+  dropped: number;
   statuses: Record<string, number>;
   shedWorstMs: number;
   shedWithoutRetryAfter: number;
@@ -105,6 +107,7 @@ describe('a write surge at twice the write capacity', () => {
       capacityRidesPerSecond: Math.round(capacityPerSecond),
       surgeRidesPerSecond: Math.round(2 * capacityPerSecond),
       writes: surge.statuses,
+      droppedArrivals: surge.dropped,
       shedWorstMs: surge.shedWorstMs,
       unloadedReadP99Ms: Math.round(unloaded * 10) / 10,
       loadedReadP99Ms: Math.round(loaded * 10) / 10,

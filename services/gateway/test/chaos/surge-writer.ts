@@ -12,7 +12,7 @@ const durationMs = Number(durationArg);
 const firstSkier = Number(firstSkierArg);
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 const statuses: Record<number, number> = {};
-let shedWorstMs = 0;
+const shedMs: number[] = [];
 let shedWithoutRetryAfter = 0;
 let sent = 0;
 let dropped = 0;
@@ -31,7 +31,7 @@ function post(): Promise<void> {
           const status = res.statusCode ?? 0;
           statuses[status] = (statuses[status] ?? 0) + 1;
           if (status === 503) {
-            shedWorstMs = Math.max(shedWorstMs, performance.now() - started);
+            shedMs.push(performance.now() - started);
             if (!res.headers['retry-after']) shedWithoutRetryAfter += 1;
           }
           resolve();
@@ -74,5 +74,13 @@ if (mode === 'closed') {
 }
 agent.destroy();
 process.stdout.write(
-  `${JSON.stringify({ sent, dropped, statuses, shedWorstMs: Math.round(shedWorstMs), shedWithoutRetryAfter, durationMs })}\n`,
+  `${JSON.stringify({
+    sent,
+    dropped,
+    statuses,
+    shedP99Ms: Math.round(shedMs.sort((a, b) => a - b)[Math.max(0, Math.ceil(shedMs.length * 0.99) - 1)] ?? 0),
+    shedWorstMs: Math.round(Math.max(0, ...shedMs)),
+    shedWithoutRetryAfter,
+    durationMs,
+  })}\n`,
 );

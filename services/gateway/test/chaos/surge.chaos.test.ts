@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startTestStack, type TestStack, waitFor } from '@skico/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { report } from './chaos-kit.ts';
+import { DEADLINE_MS, report } from './chaos-kit.ts';
 
 // A surge of lift-ride writes arriving at twice the write capacity while a client keeps reading. The
 // write capacity is the gateway's write admission per upstream (WRITE_CONCURRENCY), sized here as an
@@ -22,6 +22,7 @@ interface WriterSummary {
   /** Arrivals not sent because the writer already waited for as many answers as a client pool holds. */
   dropped: number;
   statuses: Record<string, number>;
+  shedP99Ms: number;
   shedWorstMs: number;
   shedWithoutRetryAfter: number;
   durationMs: number;
@@ -108,6 +109,7 @@ describe('a write surge at twice the write capacity', () => {
       surgeRidesPerSecond: Math.round(2 * capacityPerSecond),
       writes: surge.statuses,
       droppedArrivals: surge.dropped,
+      shedP99Ms: surge.shedP99Ms,
       shedWorstMs: surge.shedWorstMs,
       unloadedReadP99Ms: Math.round(unloaded * 10) / 10,
       loadedReadP99Ms: Math.round(loaded * 10) / 10,
@@ -115,7 +117,10 @@ describe('a write surge at twice the write capacity', () => {
     };
     expect(Object.keys(surge.statuses).sort()).toEqual(['201', '503']);
     expect(surge.shedWithoutRetryAfter).toBe(0);
-    expect(surge.shedWorstMs).toBeLessThan(500);
+    // Fast: nearly all at once, and none anywhere near the deadline that an admitted write may wait for
+    // (the worst includes the scheduling of a 2-core machine that other test files keep busy).
+    expect(surge.shedP99Ms).toBeLessThan(250);
+    expect(surge.shedWorstMs).toBeLessThan(DEADLINE_MS / 2);
     expect(loaded).toBeGreaterThan(0);
   }, 60_000);
 });

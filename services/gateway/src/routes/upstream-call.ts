@@ -27,6 +27,12 @@ export interface UpstreamCallDeps {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
+ * The upstream calls of a request end this long before its deadline: the deadline is when the client
+ * must have its answer, and writing a 503 on a busy machine takes a moment too.
+ */
+export const ANSWER_MARGIN_MS = 50;
+
+/**
  * Calls an upstream for one request: bulkhead of its class, then the upstream's breaker, within the
  * request's deadline. Retries (safe or keyed requests only) go outside the breaker, with decorrelated
  * jitter or the upstream's Retry-After, and only while the retry budget and the deadline allow.
@@ -41,7 +47,7 @@ export function createUpstreamCaller(deps: UpstreamCallDeps) {
             if (failing(response.status)) throw new UpstreamFailed(response);
             return response;
           },
-          { timeoutMs: deadline - Date.now() },
+          { timeoutMs: Math.max(1, deadline - Date.now()) },
         ),
       );
     } catch (err) {
@@ -50,7 +56,8 @@ export function createUpstreamCaller(deps: UpstreamCallDeps) {
     }
   };
 
-  return async (name: UpstreamName, req: Request, deadline: number, retryable: boolean): Promise<StoredResponse> => {
+  return async (name: UpstreamName, req: Request, answerBy: number, retryable: boolean): Promise<StoredResponse> => {
+    const deadline = answerBy - ANSWER_MARGIN_MS;
     const trafficClass: TrafficClass = req.method === 'GET' ? 'read' : 'write';
     deps.budget.recordRequest();
     let delay = 0;

@@ -16,7 +16,9 @@ const call = (port: number, agent: Agent) =>
 describe('listen().close', () => {
   it('when keep-alive clients keep sending, then close finishes their answers and ends soon, not at the grace period', async () => {
     const app = express();
+    let taken = 0;
     app.get('/slow', (_req, res) => {
+      taken += 1;
       setTimeout(() => res.send('ok'), 30);
     });
     const server = await listen(app, { port: 0 });
@@ -37,8 +39,11 @@ describe('listen().close', () => {
     agent.destroy();
 
     expect(closeMs).toBeLessThan(1_000);
-    // Every request the server took was answered; the others were refused at connect.
-    expect(outcomes.filter((o) => o !== '200' && o !== 'ECONNREFUSED')).toEqual([]);
-    expect(outcomes.filter((o) => o === '200').length).toBeGreaterThan(4);
+    // Every request the server took was answered. The others were refused at connect, or were written to
+    // an idle keep-alive connection in the instant the server closed it (the keep-alive race every HTTP
+    // client meets, and retries): the server never read them.
+    expect(outcomes.filter((o) => o === '200').length).toBe(taken);
+    expect(outcomes.filter((o) => o !== '200' && o !== 'ECONNREFUSED' && o !== 'ECONNRESET')).toEqual([]);
+    expect(taken).toBeGreaterThan(4);
   });
 });

@@ -117,9 +117,9 @@ describe('a write surge at twice the write capacity', () => {
     };
     expect(Object.keys(surge.statuses).sort()).toEqual(['201', '503']);
     expect(surge.shedWithoutRetryAfter).toBe(0);
-    // Fast: nearly all at once, and none anywhere near the deadline that an admitted write may wait for
-    // (the worst includes the scheduling of a 2-core machine that other test files keep busy).
-    expect(surge.shedP99Ms).toBeLessThan(250);
+    // Fast: at once rather than at the deadline that an admitted write may wait for. On a quiet machine
+    // the p99 is tens of ms; with other test files keeping the 2 cores busy it reached 186 ms (worst 511).
+    expect(surge.shedP99Ms).toBeLessThan(DEADLINE_MS / 4);
     expect(surge.shedWorstMs).toBeLessThan(DEADLINE_MS / 2);
     expect(loaded).toBeGreaterThan(0);
   }, 60_000);

@@ -39,10 +39,14 @@ export function expressPath(template: string): string {
 /** Records the latency of every request of a route under its template, for /statistics. */
 export function timed(statistics: Statistics, template: string) {
   return (req: Request, res: Response, next: () => void) => {
-    const started = performance.now();
-    res.once('finish', () => statistics.record(template, req.method, performance.now() - started));
+    recordLatency(statistics, template, req, res);
     next();
   };
+}
+
+function recordLatency(statistics: Statistics, template: string, req: Request, res: Response) {
+  const started = performance.now();
+  res.once('finish', () => statistics.record(template, req.method, performance.now() - started));
 }
 
 declare global {
@@ -116,8 +120,7 @@ export function apiRouter(deps: ApiRouteDeps): RequestHandler {
     }
     req.params = match.params;
     req.routeTemplate = templates.get(match.operation);
-    const started = performance.now();
-    res.once('finish', () => deps.statistics.record(match.operation.path, req.method, performance.now() - started));
+    recordLatency(deps.statistics, match.operation.path, req, res);
     return handler(req, res);
   };
 }

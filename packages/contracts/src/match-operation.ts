@@ -65,6 +65,18 @@ export function matchOperation(method: string, path: string): OperationMatch | u
   return undefined;
 }
 
+/**
+ * The operation a request is for (HEAD is served as GET), among those that `service` owns when given.
+ */
+export function operationFor(
+  method: string | undefined,
+  path: string,
+  service?: Operation['service'],
+): OperationMatch | undefined {
+  const match = matchOperation(method === 'HEAD' ? 'GET' : (method ?? 'GET'), path);
+  return match && (service === undefined || match.operation.service === service) ? match : undefined;
+}
+
 /** The methods that some operation serves at this concrete path: empty for an unknown path (404), else 405. */
 export function allowedMethods(path: string): HttpMethod[] {
   const parts = partsOf(path);

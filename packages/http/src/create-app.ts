@@ -1,3 +1,4 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { AppError } from '@skico/errors';
 import type { Logger } from '@skico/log';
 import { activeTracer } from '@skico/tracing';
@@ -9,6 +10,7 @@ import { metricsRouter, redMetrics } from './metrics.ts';
 import { failureLogLevel, normalizeError, toProblem } from './problem.ts';
 import { requestLogging } from './request-logging.ts';
 import { requestTracing } from './request-tracing.ts';
+import { pathOf, readBody, runStages, type Stage } from './stages.ts';
 
 export interface HttpAppOptions {
   log: Logger;
@@ -25,47 +27,75 @@ export interface HttpAppOptions {
   /** Where RED metrics go; served at /metrics. */
   metrics?: Registry;
   /**
-   * Mounts what must see every request, before health, /metrics, load shedding and the body parser:
-   * security headers, CORS, limits on the request's shape. Errors it throws get problem+json as usual.
+   * What must see every request, before health, /metrics, load shedding and the body: security headers,
+   * CORS, limits on the request's shape. Errors they throw get problem+json as usual.
    */
-  before?: (app: Express) => void;
-  /** Mounts the service's routers; called after the common middleware and before the error handlers. */
+  front?: Stage[];
+  /**
+   * The hot path: the stages that serve a request without express (contract operations), or undefined to
+   * hand the request to express. They run after the common stages and after the body is read as bytes.
+   */
+  direct?: (req: IncomingMessage) => readonly Stage[] | undefined;
+  /** Mounts the service's express routers; called after the common middleware and before the error handlers. */
   mount: (app: Express) => void;
 }
 
+/** A process's request handler, with the express app behind it (for tests that list its routes). */
+export type HttpApp = RequestListener & { express: Express };
+
 /**
- * The express app every Skico process serves: request id, logging, a server span per request when tracing
- * is on, health, JSON, problem+json errors.
+ * The request handler every Skico process serves. Common stages run on node's own request and response
+ * for every request: request id, a server span when tracing is on, RED metrics, the `front` stages and
+ * load shedding. Then a `direct` route is served without a router (the hot path: express costs more CPU
+ * per request than a whole forwarding hop), and anything else goes to express: health, /metrics, the
+ * service's routers, 404. Every error is answered as problem+json.
  */
-export function createHttpApp(options: HttpAppOptions): Express {
+export function createHttpApp(options: HttpAppOptions): HttpApp {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'extended');
-
-  app.use(requestLogging(options.log));
-  const tracer = activeTracer();
-  if (tracer) app.use(requestTracing(tracer));
-  if (options.metrics) app.use(redMetrics(options.metrics));
-  options.before?.(app);
   if (options.metrics) app.use(metricsRouter(options.metrics));
   app.use(healthRouter(options.readiness ?? {}, options.isDraining ?? (() => false)));
-  if (options.shedder) app.use(options.shedder.middleware);
   const limit = options.bodyLimitBytes ?? 16 * 1024;
-  app.use(options.rawBody ? express.raw({ type: () => true, limit }) : express.json({ limit, strict: false }));
-
+  app.use(options.rawBody ? readBody(limit) : express.json({ limit, strict: false }));
   options.mount(app);
-
   app.use((req: Request) => {
     throw new AppError('not-found', 'ROUTE_NOT_FOUND', `No route for ${req.method} ${req.path}.`);
   });
-  app.use(errorHandler(options.log));
-  return app;
+  const writeError = problemWriter(options.log);
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => writeError(err, req, res));
+
+  const tracer = activeTracer();
+  const common: Stage[] = [
+    requestLogging(options.log),
+    ...(tracer ? [requestTracing(tracer)] : []),
+    ...(options.metrics ? [redMetrics(options.metrics)] : []),
+    ...(options.front ?? []),
+    ...(options.shedder ? [options.shedder.middleware] : []),
+  ];
+  const body = readBody(limit);
+
+  const listener: RequestListener = (req, res) => {
+    const onError = (err: unknown) => writeError(err, req, res);
+    runStages(common, req, res, onError, () => {
+      const direct = options.direct?.(req);
+      if (!direct) {
+        app(req, res);
+        return;
+      }
+      runStages([body, ...direct], req, res, onError, () => onError(notFound(req)));
+    });
+  };
+  return Object.assign(listener, { express: app });
 }
 
+const notFound = (req: IncomingMessage) =>
+  new AppError('not-found', 'ROUTE_NOT_FOUND', `No route for ${req.method} ${pathOf(req)}.`);
+
 /** Writes every error as problem+json; logs 5xx with their cause, which never reaches the client. */
-export function errorHandler(log: Logger) {
-  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+export function problemWriter(log: Logger) {
+  return (err: unknown, req: IncomingMessage, res: ServerResponse) => {
     const error = normalizeError(err);
     const problem = toProblem(error, String(req.id ?? ''));
     const level = failureLogLevel(error);
@@ -82,6 +112,10 @@ export function errorHandler(log: Logger) {
     if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
     // RFC 9110 §11.6.1: a 401 names the scheme that would be accepted.
     if (problem.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="skico"');
-    res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+    const json = JSON.stringify(problem);
+    res.statusCode = problem.status;
+    res.setHeader('Content-Type', 'application/problem+json; charset=utf-8');
+    res.setHeader('Content-Length', Buffer.byteLength(json));
+    res.end(json);
   };
 }

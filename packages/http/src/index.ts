@@ -1,5 +1,12 @@
 export { DEFAULT_BUDGET_MS, requestBudget } from './budget.ts';
-export { createHttpApp, errorHandler, type HttpAppOptions } from './create-app.ts';
+export { createHttpApp, type HttpApp, type HttpAppOptions, problemWriter } from './create-app.ts';
+export {
+  type DirectHandler,
+  type DirectMatch,
+  type DirectRequest,
+  directOperations,
+  expressPath,
+} from './direct.ts';
 export { type HealthChecks, healthRouter } from './health.ts';
 export {
   breakerState,
@@ -28,6 +35,18 @@ export { requestLogging } from './request-logging.ts';
 export { instrumentCache, instrumentPool, instrumentQueues, instrumentShedder } from './resource-metrics.ts';
 export { type ProcessContext, runProcess } from './run-process.ts';
 export { defaultServerTimeouts, listen, type RunningServer, type ServerTimeouts } from './server.ts';
+export {
+  headerOf,
+  jsonOf,
+  pathOf,
+  queryOf,
+  readBody,
+  runStages,
+  type Stage,
+  sendBody,
+  sendJson,
+  vary,
+} from './stages.ts';
 export {
   createUpstream,
   type Upstream,

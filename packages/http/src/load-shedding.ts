@@ -1,5 +1,5 @@
 import { AppError } from '@skico/errors';
-import type { NextFunction, Request, Response } from 'express';
+import { pathOf, type Stage } from './stages.ts';
 
 export interface SheddingOptions {
   /** Requests in progress at most; the next one is refused at once. */
@@ -9,7 +9,7 @@ export interface SheddingOptions {
 }
 
 export interface LoadShedder {
-  middleware: (req: Request, res: Response, next: NextFunction) => void;
+  middleware: Stage;
   inFlight: () => number;
   lagMs: () => number;
   shed: () => number;
@@ -41,7 +41,8 @@ export function createLoadShedder(options: SheddingOptions): LoadShedder {
     shed: () => shed,
     stop: () => clearInterval(timer),
     middleware: (req, res, next) => {
-      if (req.path.startsWith('/health') || req.path === '/metrics') {
+      const path = pathOf(req);
+      if (path.startsWith('/health') || path === '/metrics') {
         next();
         return;
       }

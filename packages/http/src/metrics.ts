@@ -1,6 +1,7 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { Router } from 'express';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Stage } from './stages.ts';
 
 // Re-exported so that a service defines its own metrics without a prom-client dependency of its own.
 export { Counter, Gauge, Histogram, type Registry };
@@ -14,14 +15,16 @@ export function createMetricsRegistry(service: string): Registry {
 }
 
 /** The route template a request matched (`/resorts/:resortID`), or `unmatched`: never the raw path. */
-export function routeLabel(req: Request): string {
+export function routeLabel(req: IncomingMessage): string {
   if (req.routeTemplate) return req.routeTemplate;
-  const path = (req.route as { path?: string } | undefined)?.path;
-  return path ? `${req.baseUrl}${path}` : 'unmatched';
+  // Set by express's router once a route matched.
+  const routed = req as IncomingMessage & { route?: { path?: string }; baseUrl?: string };
+  const path = routed.route?.path;
+  return path ? `${routed.baseUrl ?? ''}${path}` : 'unmatched';
 }
 
 /** RED metrics per route template: request count and errors by status, and a duration histogram. */
-export function redMetrics(registry: Registry): RequestHandler {
+export function redMetrics(registry: Registry): Stage {
   const duration = new Histogram({
     name: 'http_server_request_duration_seconds',
     help: 'Time to answer an HTTP request, by route template, method and status.',
@@ -29,7 +32,7 @@ export function redMetrics(registry: Registry): RequestHandler {
     buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
-  return (req: Request, res: Response, next) => {
+  return (req, res, next) => {
     const end = duration.startTimer();
     res.once('finish', () => end({ route: routeLabel(req), method: req.method, status: String(res.statusCode) }));
     next();

@@ -1,24 +1,6 @@
 import type { Logger } from '@skico/log';
-import type { NextFunction, Request, Response } from 'express';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id.ts';
-
-declare global {
-  namespace Express {
-    interface Request {
-      /** The request id: the caller's X-Request-Id when well-formed, else a new one. */
-      id: string;
-      /** A child logger whose every line carries the request id. */
-      log: Logger;
-      /** When the request arrived (ms since epoch): budgets count from here. */
-      arrivedAt: number;
-      /**
-       * The route template (`/resorts/:resortID`) of a request routed without express's router (the
-       * gateway dispatches contract operations itself); metrics and traces label the request with it.
-       */
-      routeTemplate?: string;
-    }
-  }
-}
+import { pathOf, type Stage } from './stages.ts';
 
 /**
  * Stamps the request id (and echoes it in the answer), gives the request a logger carrying it, and logs
@@ -28,7 +10,7 @@ declare global {
  * enabled: on the hot path, with request lines off, this costs a few property writes.
  */
 export function requestLogging(log: Logger) {
-  return (req: Request, res: Response, next: NextFunction) => {
+  const stage: Stage = (req, res, next) => {
     const id = requestIdOf(req);
     req.id = id;
     req.arrivedAt = Date.now();
@@ -44,10 +26,10 @@ export function requestLogging(log: Logger) {
     const started = performance.now();
     res.once('finish', () => {
       // Health probes every few seconds would drown the useful lines.
-      if (!log.isLevelEnabled('debug') || req.path.startsWith('/health')) return;
+      if (!log.isLevelEnabled('debug') || pathOf(req).startsWith('/health')) return;
       req.log.debug(
         {
-          req: { method: req.method, url: req.originalUrl },
+          req: { method: req.method, url: req.url },
           res: { statusCode: res.statusCode },
           responseTime: Math.round(performance.now() - started),
         },
@@ -56,4 +38,5 @@ export function requestLogging(log: Logger) {
     });
     next();
   };
+  return stage;
 }

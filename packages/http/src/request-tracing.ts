@@ -10,8 +10,8 @@ import {
   type Tracer,
   withSpan,
 } from '@skico/tracing';
-import type { NextFunction, Request, Response } from 'express';
 import { routeLabel } from './metrics.ts';
+import { pathOf, type Stage } from './stages.ts';
 
 /**
  * A server span per request, child of the caller's span when the request carries W3C `traceparent` (and
@@ -20,16 +20,16 @@ import { routeLabel } from './metrics.ts';
  * request is handled, so that upstream calls, publishes and guarded calls become its children. Health
  * probes and metric scrapes get none. Mounted only when tracing is on: off, it costs nothing per request.
  */
-export function requestTracing(tracer: Tracer) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const path = req.path;
+export function requestTracing(tracer: Tracer): Stage {
+  return (req, res, next) => {
+    const path = pathOf(req);
     if (path.startsWith('/health') || path === '/metrics') {
       next();
       return;
     }
     const parent = extractContext(req.headers);
     const span = tracer.startSpan(
-      req.method,
+      req.method ?? 'GET',
       {
         kind: SpanKind.SERVER,
         attributes: { [ATTR_HTTP_REQUEST_METHOD]: req.method, [ATTR_URL_PATH]: path, [ATTR_REQUEST_ID]: req.id },

@@ -1,7 +1,6 @@
 import { once } from 'node:events';
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
 import { onClientError } from './client-error.ts';
 
 export interface ServerTimeouts {
@@ -36,7 +35,7 @@ export interface RunningServer {
 
 /** Listens with explicit timeouts instead of node's defaults. */
 export async function listen(
-  app: Express,
+  app: RequestListener,
   options: { port: number; host?: string; timeouts?: Partial<ServerTimeouts>; maxHeaderBytes?: number },
 ): Promise<RunningServer> {
   const t = { ...defaultServerTimeouts, ...options.timeouts };

@@ -1,7 +1,7 @@
 import type { TokenSettings } from '@skico/auth';
 import type { Redis } from '@skico/cache';
 import { operations } from '@skico/contracts';
-import { createHttpApp, type LoadShedder, type Registry, type Upstream } from '@skico/http';
+import { createHttpApp, directOperations, type LoadShedder, type Registry, type Upstream } from '@skico/http';
 import type { Logger } from '@skico/log';
 import type { Breaker } from '@skico/resilience';
 import type { Idempotency } from './middleware/idempotency.ts';
@@ -9,7 +9,7 @@ import { jsonDepthLimit } from './middleware/json-depth.ts';
 import { methodNotAllowed } from './middleware/method-not-allowed.ts';
 import { cors, requestShapeLimits, securityHeaders } from './middleware/security.ts';
 import type { Statistics } from './middleware/statistics.ts';
-import { apiRouter, type UpstreamName } from './routes/api-routes.ts';
+import { apiHandlers, operationOf, type UpstreamName } from './routes/api-routes.ts';
 import { docsRouter } from './routes/docs.ts';
 import { operationsRouter } from './routes/operations.ts';
 import { type StatusSources, statusRouter } from './routes/status.ts';
@@ -36,6 +36,19 @@ export interface GatewayDeps {
 }
 
 export function createApp(deps: GatewayDeps) {
+  const api = apiHandlers({
+    operations,
+    callUpstream: deps.callUpstream,
+    idempotency: deps.idempotency,
+    statistics: deps.statistics,
+    tokens: deps.tokens,
+    timeoutMs: deps.requestTimeoutMs,
+  });
+  // What every request with a body, to the API or to the gateway's own routes, passes after the common stages.
+  const guards = [
+    ...(deps.security.rateLimiter ? [deps.security.rateLimiter.handle] : []),
+    jsonDepthLimit(deps.security.maxJsonDepth),
+  ];
   return createHttpApp({
     log: deps.log,
     isDraining: deps.isDraining,
@@ -43,26 +56,11 @@ export function createApp(deps: GatewayDeps) {
     shedder: deps.shedder,
     rawBody: true,
     bodyLimitBytes: deps.security.maxBodyBytes,
-    before: (app) => {
-      app.set('trust proxy', deps.security.trustProxyHops);
-      app.use(securityHeaders());
-      app.use(cors(deps.security.corsOrigins));
-      app.use(requestShapeLimits(deps.security));
-    },
+    front: [securityHeaders(), cors(deps.security.corsOrigins), requestShapeLimits(deps.security)],
+    // The services' operations, nearly every request: found in one lookup and served without express.
+    direct: directOperations(operationOf, api, guards),
     mount: (app) => {
-      if (deps.security.rateLimiter) app.use(deps.security.rateLimiter.handle);
-      app.use(jsonDepthLimit(deps.security.maxJsonDepth));
-      // The API first: nearly every request is for it, and it is found in one lookup.
-      app.use(
-        apiRouter({
-          operations,
-          callUpstream: deps.callUpstream,
-          idempotency: deps.idempotency,
-          statistics: deps.statistics,
-          tokens: deps.tokens,
-          timeoutMs: deps.requestTimeoutMs,
-        }),
-      );
+      for (const guard of guards) app.use(guard);
       app.use(docsRouter());
       app.use(operationsRouter(deps));
       if (deps.status) app.use(statusRouter(deps.status));

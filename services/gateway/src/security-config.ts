@@ -86,6 +86,7 @@ export function createGatewaySecurity(
           ...deps,
           windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
           syncMs: config.RATE_LIMIT_SYNC_MS,
+          trustProxyHops: config.TRUST_PROXY_HOPS,
           limits: {
             read: config.RATE_LIMIT_READS,
             ride: config.RATE_LIMIT_RIDES,

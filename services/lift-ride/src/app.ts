@@ -1,8 +1,9 @@
-import { createHttpApp, type HealthChecks, type Registry } from '@skico/http';
+import { operationFor } from '@skico/contracts';
+import { createHttpApp, directOperations, type HealthChecks, pathOf, type Registry } from '@skico/http';
 import type { Logger } from '@skico/log';
 import type { Router } from 'express';
 import type { RideService } from './domain/ride-service.ts';
-import { ridesRouter } from './routes/rides.ts';
+import { internalRouter, rideHandlers } from './routes/rides.ts';
 
 export interface LiftRideDeps {
   log: Logger;
@@ -14,14 +15,19 @@ export interface LiftRideDeps {
 }
 
 export function createApp(deps: LiftRideDeps) {
+  const handlers = rideHandlers({ rides: deps.rides });
   return createHttpApp({
     log: deps.log,
     isDraining: deps.isDraining,
     readiness: deps.readiness,
     metrics: deps.metrics,
+    direct: directOperations(
+      (req) => operationFor(req.method, pathOf(req), 'lift-ride'),
+      (operation) => handlers[operation.operationId],
+    ),
     mount: (app) => {
       if (deps.healthDeps) app.use(deps.healthDeps);
-      app.use(ridesRouter({ rides: deps.rides }));
+      app.use(internalRouter({ rides: deps.rides }));
     },
   });
 }

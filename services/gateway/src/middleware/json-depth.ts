@@ -1,5 +1,5 @@
 import { AppError } from '@skico/errors';
-import type { NextFunction, Request, Response } from 'express';
+import type { Stage } from '@skico/http';
 
 const OPEN_OBJECT = 0x7b;
 const OPEN_ARRAY = 0x5b;
@@ -34,9 +34,9 @@ export function jsonDepth(bytes: Uint8Array): number {
 }
 
 /** Refuses JSON bodies nested deeper than the limit (400) before they reach a service's parser. */
-export function jsonDepthLimit(maxDepth: number) {
-  return (req: Request, _res: Response, next: NextFunction) => {
-    const body: unknown = req.body;
+export function jsonDepthLimit(maxDepth: number): Stage {
+  return (req, _res, next) => {
+    const body: unknown = (req as { body?: unknown }).body;
     // Whatever the declared content type: every body this API takes is JSON.
     if (Buffer.isBuffer(body) && body.length > 0) {
       const depth = jsonDepth(body);

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Redis } from '@skico/cache';
 import type { Operation } from '@skico/contracts';
 import { AppError } from '@skico/errors';
+import { headerOf, type Stage } from '@skico/http';
 import type { Logger } from '@skico/log';
 import type { Breaker } from '@skico/resilience';
-import type { NextFunction, Request, Response } from 'express';
+import proxyAddr from 'proxy-addr';
 import { operationOf } from '../routes/api-routes.ts';
 import { type Budget, createWindowStore, type Decision, redisWindowShare } from './sliding-window.ts';
 
@@ -19,6 +21,8 @@ export interface RateLimitOptions {
   /** How often the counts are shared through Redis, in ms. */
   syncMs: number;
   limits: Record<RateClass, number>;
+  /** Proxies in front of the gateway whose X-Forwarded-For entry is trusted for the client's address. */
+  trustProxyHops: number;
   log: Logger;
   now?: () => number;
 }
@@ -36,15 +40,15 @@ const apiKeyFormat = /^[\x21-\x7e]{1,200}$/;
  * Who is asking: the X-Api-Key header when present and well-formed (hashed, never stored as sent), else
  * the client address (behind TRUST_PROXY_HOPS proxies, as express's `trust proxy` reads it).
  */
-export function clientOf(req: Request): string {
-  const key = req.get('x-api-key');
+export function clientOf(req: IncomingMessage, trustProxyHops: number): string {
+  const key = headerOf(req, 'x-api-key');
   if (key !== undefined && apiKeyFormat.test(key)) {
     return `key:${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
   }
-  return `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
+  return `ip:${proxyAddr(req, (_address, hop) => hop < trustProxyHops) ?? req.socket.remoteAddress ?? 'unknown'}`;
 }
 
-function setHeaders(res: Response, decision: Decision, windowSeconds: number) {
+function setHeaders(res: ServerResponse, decision: Decision, windowSeconds: number) {
   res.setHeader('RateLimit-Limit', String(decision.limit));
   res.setHeader('RateLimit-Remaining', String(decision.remaining));
   res.setHeader('RateLimit-Reset', String(decision.resetSeconds));
@@ -93,7 +97,7 @@ export function createRateLimiter(options: RateLimitOptions) {
   const timer = setInterval(sync, options.syncMs);
   timer.unref();
 
-  const handle = (req: Request, res: Response, next: NextFunction) => {
+  const handle: Stage = (req, res, next) => {
     // HEAD is served as GET, so it counts as a read.
     const match = operationOf(req);
     if (!match?.operation.rateLimited) {
@@ -101,7 +105,7 @@ export function createRateLimiter(options: RateLimitOptions) {
       return;
     }
     const cls = rateClassOf(match.operation);
-    const decision = store.hit(`${cls}:${clientOf(req)}`, budgets[cls], now());
+    const decision = store.hit(`${cls}:${clientOf(req, options.trustProxyHops)}`, budgets[cls], now());
     setHeaders(res, decision, options.windowSeconds);
     if (!decision.allowed) {
       throw new AppError(

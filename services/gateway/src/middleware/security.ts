@@ -1,10 +1,11 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { allowedMethods } from '@skico/contracts';
 import { AppError } from '@skico/errors';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { headerOf, pathOf, type Stage, vary } from '@skico/http';
 import helmet from 'helmet';
 
 /** Browser-facing headers on every answer: helmet's set, with a CSP that still lets /docs run from this origin. */
-export function securityHeaders(): RequestHandler {
+export function securityHeaders(): Stage {
   return helmet({
     contentSecurityPolicy: {
       useDefaults: true,
@@ -43,14 +44,15 @@ const exposedHeaders = [
 ].join(', ');
 
 /** A plain OPTIONS on a known path: 204 with Allow from the contract (express would answer 200 with text). */
-function answerOptions(req: Request, res: Response, next: NextFunction) {
-  const methods = allowedMethods(req.path);
+function answerOptions(req: IncomingMessage, res: ServerResponse, next: () => void) {
+  const methods = allowedMethods(pathOf(req));
   if (methods.length === 0) {
     next();
     return;
   }
   res.setHeader('Allow', methods.join(', '));
-  res.status(204).end();
+  res.statusCode = 204;
+  res.end();
 }
 
 /**
@@ -58,12 +60,12 @@ function answerOptions(req: Request, res: Response, next: NextFunction) {
  * other origin gets no CORS header (the browser withholds the answer) and its preflight is refused with
  * 403. No credentials: the API authenticates with bearer tokens, never cookies.
  */
-export function cors(origins: readonly string[]): RequestHandler {
+export function cors(origins: readonly string[]): Stage {
   const allowed = new Set(origins);
-  return (req: Request, res: Response, next: NextFunction) => {
-    res.vary('Origin');
-    const origin = req.get('origin');
-    const preflight = req.method === 'OPTIONS' && req.get('access-control-request-method') !== undefined;
+  return (req, res, next) => {
+    vary(res, 'Origin');
+    const origin = headerOf(req, 'origin');
+    const preflight = req.method === 'OPTIONS' && headerOf(req, 'access-control-request-method') !== undefined;
     if (req.method === 'OPTIONS' && !preflight) {
       answerOptions(req, res, next);
       return;
@@ -84,7 +86,8 @@ export function cors(origins: readonly string[]): RequestHandler {
     res.setHeader('Access-Control-Allow-Methods', corsMethods);
     res.setHeader('Access-Control-Allow-Headers', allowedHeaders);
     res.setHeader('Access-Control-Max-Age', '600');
-    res.status(204).end();
+    res.statusCode = 204;
+    res.end();
   };
 }
 
@@ -94,9 +97,9 @@ export interface ShapeLimits {
 }
 
 /** Refuses URLs over the length limit (414) and query strings with too many parameters, repeats counted (400). */
-export function requestShapeLimits(limits: ShapeLimits): RequestHandler {
-  return (req: Request, _res: Response, next: NextFunction) => {
-    const url = req.originalUrl;
+export function requestShapeLimits(limits: ShapeLimits): Stage {
+  return (req, _res, next) => {
+    const url = req.url ?? '/';
     if (url.length > limits.maxUrlLength) {
       throw new AppError('uri-too-long', 'URL_TOO_LONG', `The URL is longer than ${limits.maxUrlLength} characters.`);
     }

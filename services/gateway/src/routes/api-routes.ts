@@ -1,15 +1,14 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authorize, type TokenSettings, verifyBearer } from '@skico/auth';
 import {
   idempotencyKeyHeader,
-  matchOperation,
   type Operation,
   type OperationMatch,
   type OwningService,
+  operationFor,
   requestTimeoutHeader,
 } from '@skico/contracts';
-import { AppError } from '@skico/errors';
-import { parseRequest } from '@skico/http';
-import type { Request, RequestHandler, Response } from 'express';
+import { type DirectHandler, type DirectRequest, headerOf, parseRequest, pathOf, type Stage } from '@skico/http';
 import { z } from 'zod';
 import { fingerprint, type Idempotency } from '../middleware/idempotency.ts';
 import type { Statistics } from '../middleware/statistics.ts';
@@ -31,39 +30,29 @@ const controlHeaders = z.object({
   'request-timeout': requestTimeoutHeader.optional(),
 });
 
-/** `/resorts/{resortID}` → `/resorts/:resortID`, the express form. */
-export function expressPath(template: string): string {
-  return template.replace(/\{(\w+)\}/g, ':$1');
-}
-
 /** Records the latency of every request of a route under its template, for /statistics. */
-export function timed(statistics: Statistics, template: string) {
-  return (req: Request, res: Response, next: () => void) => {
+export function timed(statistics: Statistics, template: string): Stage {
+  return (req, res, next) => {
     recordLatency(statistics, template, req, res);
     next();
   };
 }
 
-function recordLatency(statistics: Statistics, template: string, req: Request, res: Response) {
+function recordLatency(statistics: Statistics, template: string, req: IncomingMessage, res: ServerResponse) {
   const started = performance.now();
-  res.once('finish', () => statistics.record(template, req.method, performance.now() - started));
+  res.once('finish', () => statistics.record(template, req.method ?? 'GET', performance.now() - started));
 }
 
-declare global {
-  namespace Express {
-    interface Request {
-      /** The contract operation this request is for, once matched (null: none). */
-      operation?: OperationMatch | null;
-    }
-  }
-}
+/** A request to the API: served directly, with the contract operation it is for once matched (null: none). */
+export type ApiRequest = DirectRequest & { operation?: OperationMatch | null };
 
 /** The contract operation of a request (HEAD is served as GET), matched once and kept on the request. */
-export function operationOf(req: Request): OperationMatch | undefined {
-  if (req.operation === undefined) {
-    req.operation = matchOperation(req.method === 'HEAD' ? 'GET' : req.method, req.path) ?? null;
+export function operationOf(req: IncomingMessage): OperationMatch | undefined {
+  const r = req as IncomingMessage & { operation?: OperationMatch | null };
+  if (r.operation === undefined) {
+    r.operation = operationFor(req.method, pathOf(req)) ?? null;
   }
-  return req.operation ?? undefined;
+  return r.operation ?? undefined;
 }
 
 /** The operations the gateway forwards to a service; the rest (its own) are express routes of the gateway. */
@@ -71,22 +60,24 @@ export const forwardedOperations = (operations: readonly Operation[]) =>
   operations.filter((operation) => operation.service !== 'gateway');
 
 /**
- * Every operation of the contract that a service owns, dispatched from the contract's own matcher (one
- * lookup instead of express trying each of thirty route patterns in turn): latency recording, the
- * route's access rule, Idempotency-Key on POSTs, then the upstream call.
+ * The handler of each operation of the contract that a service owns (served without express, from the
+ * contract's matcher): latency recording, the route's access rule, Idempotency-Key on POSTs, then the
+ * upstream call. The gateway's own operations have none: they are express routes.
  */
-export function apiRouter(deps: ApiRouteDeps): RequestHandler {
-  const handlers = new Map<Operation, (req: Request, res: Response) => Promise<void>>();
-  for (const operation of forwardedOperations(deps.operations)) {
+export function apiHandlers(deps: ApiRouteDeps): (operation: Operation) => DirectHandler | undefined {
+  const forwarded = new Set(forwardedOperations(deps.operations));
+  return (operation) => {
+    if (!forwarded.has(operation)) return undefined;
     const upstream = operation.service as UpstreamName;
-    handlers.set(operation, async (req, res) => {
+    return async (req: ApiRequest, res) => {
+      recordLatency(deps.statistics, operation.path, req, res);
       if (operation.auth !== 'none') {
-        const identity = await verifyBearer(req.get('authorization'), deps.tokens);
-        authorize(identity, operation.auth, req.params.skierID as string | undefined);
+        const identity = await verifyBearer(headerOf(req, 'authorization'), deps.tokens);
+        authorize(identity, operation.auth, req.params.skierID);
       }
       const headers = parseRequest(
         controlHeaders,
-        { 'idempotency-key': req.get('idempotency-key'), 'request-timeout': req.get('request-timeout') },
+        { 'idempotency-key': headerOf(req, 'idempotency-key'), 'request-timeout': headerOf(req, 'request-timeout') },
         'header',
       );
       // The request's budget: the gateway's default, or less when the client asks for less.
@@ -96,31 +87,12 @@ export function apiRouter(deps: ApiRouteDeps): RequestHandler {
       const call = () => deps.callUpstream(upstream, req, deadline, operation.method === 'GET' || key !== undefined);
       const { response, replayed } =
         operation.method === 'POST' && key !== undefined
-          ? await deps.idempotency.run(key, fingerprint(req.method, req.originalUrl, req.body), call, req.id)
+          ? await deps.idempotency.run(key, fingerprint(req.method ?? 'POST', req.url ?? '/', req.body), call, req.id)
           : { response: await call(), replayed: false };
-      res.status(response.status).set(response.headers);
+      res.statusCode = response.status;
+      for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
       if (replayed) res.setHeader('Idempotent-Replayed', 'true');
       res.end(response.body);
-    });
-  }
-  const templates = new Map([...handlers.keys()].map((op) => [op, expressPath(op.path)]));
-
-  return (req, res, next) => {
-    const match = operationOf(req);
-    const handler = match && handlers.get(match.operation);
-    if (!match || !handler) {
-      next();
-      return;
-    }
-    // As express's router does for its parameters: a path that is not valid percent-encoded UTF-8.
-    try {
-      decodeURIComponent(req.path);
-    } catch {
-      throw new AppError('invalid', 'MALFORMED_URL', 'The URL is not valid percent-encoded UTF-8.');
-    }
-    req.params = match.params;
-    req.routeTemplate = templates.get(match.operation);
-    recordLatency(deps.statistics, match.operation.path, req, res);
-    return handler(req, res);
+    };
   };
 }

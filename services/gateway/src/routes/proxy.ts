@@ -1,6 +1,6 @@
 import type { Upstream, UpstreamResponse } from '@skico/http';
-import type { Request } from 'express';
 import type { StoredResponse } from '../middleware/idempotency.ts';
+import type { ApiRequest } from './api-routes.ts';
 
 // Request headers a service may act on; anything else stays at the gateway.
 const forwardedRequestHeaders = ['content-type', 'accept', 'idempotency-key', 'if-none-match'];
@@ -22,7 +22,7 @@ function pick(source: Record<string, string | string[] | undefined>, names: stri
  */
 export async function forward(
   upstream: Upstream,
-  req: Request,
+  req: ApiRequest,
   deadline: number,
   signal?: AbortSignal,
 ): Promise<StoredResponse> {
@@ -32,8 +32,8 @@ export async function forward(
   headers['request-timeout'] = String(timeoutMs);
   const body = Buffer.isBuffer(req.body) && req.body.length > 0 ? req.body : undefined;
   const answer: UpstreamResponse = await upstream.request({
-    method: req.method,
-    path: req.originalUrl,
+    method: req.method ?? 'GET',
+    path: req.url ?? '/',
     headers,
     body,
     timeoutMs,

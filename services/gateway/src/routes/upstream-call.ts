@@ -1,10 +1,9 @@
 import { DependencyUnavailable, isDependencyUnavailable } from '@skico/errors';
 import type { Upstream } from '@skico/http';
 import { type Breaker, type Bulkhead, nextDelay, type RetryBudget, type RetryPolicy } from '@skico/resilience';
-import type { Request } from 'express';
 import type { StoredResponse } from '../middleware/idempotency.ts';
 import type { TrafficClass } from '../resilience.ts';
-import type { UpstreamName } from './api-routes.ts';
+import type { ApiRequest, UpstreamName } from './api-routes.ts';
 import { forward } from './proxy.ts';
 
 /** An answer that says the upstream itself is failing (not that the request was wrong, nor a 503 shed). */
@@ -38,7 +37,7 @@ export const ANSWER_MARGIN_MS = 50;
  * jitter or the upstream's Retry-After, and only while the retry budget and the deadline allow.
  */
 export function createUpstreamCaller(deps: UpstreamCallDeps) {
-  const attempt = async (name: UpstreamName, trafficClass: TrafficClass, req: Request, deadline: number) => {
+  const attempt = async (name: UpstreamName, trafficClass: TrafficClass, req: ApiRequest, deadline: number) => {
     try {
       return await deps.bulkheads[`${name}:${trafficClass}`].run(() =>
         deps.breakers[name].run(
@@ -56,7 +55,7 @@ export function createUpstreamCaller(deps: UpstreamCallDeps) {
     }
   };
 
-  return async (name: UpstreamName, req: Request, answerBy: number, retryable: boolean): Promise<StoredResponse> => {
+  return async (name: UpstreamName, req: ApiRequest, answerBy: number, retryable: boolean): Promise<StoredResponse> => {
     const deadline = answerBy - ANSWER_MARGIN_MS;
     const trafficClass: TrafficClass = req.method === 'GET' ? 'read' : 'write';
     deps.budget.recordRequest();

@@ -1,65 +1,69 @@
 import { dayParams, liftRideBody, liftRideParams, skierParams, skierStatsQuery, verticalQuery } from '@skico/contracts';
 import { notFound } from '@skico/errors';
-import { parseRequest, requestBudget } from '@skico/http';
+import { type DirectHandler, headerOf, jsonOf, parseRequest, queryOf, requestBudget, sendJson } from '@skico/http';
 import { Router } from 'express';
 import type { RideService } from '../domain/ride-service.ts';
 
-const ridePath = '/skiers/:resortID/seasons/:seasonID/days/:dayID/skiers/:skierID';
-
-export function ridesRouter(deps: { rides: RideService }): Router {
-  const router = Router();
-
-  router.post(ridePath, async (req, res) => {
-    const params = parseRequest(liftRideParams, req.params, 'path');
-    const body = parseRequest(liftRideBody, req.body, 'body');
-    const ride = await deps.rides.record(
-      { ...params, ...body },
-      { idempotencyKey: req.get('idempotency-key'), requestId: String(req.id), budgetMs: requestBudget(req) },
-    );
-    res.status(201).json({
-      resortID: ride.resortID,
-      seasonID: ride.seasonID,
-      dayID: ride.dayID,
-      skierID: ride.skierID,
-      time: ride.time,
-      liftID: ride.liftID,
-    });
-  });
-
-  router.get(ridePath, async (req, res) => {
-    const { resortID, seasonID, dayID, skierID } = parseRequest(liftRideParams, req.params, 'path');
-    const vertical = await deps.rides.dayVertical(resortID, seasonID, dayID, skierID);
-    if (vertical === undefined) {
-      throw notFound(
-        'SKIER_DAY_NOT_FOUND',
-        `Skier ${skierID} has no rides at resort ${resortID} on day ${dayID} of ${seasonID}.`,
+/**
+ * The handlers of the contract's lift-ride operations, by operation id. They are served without express
+ * (the hot path: every ride and most reads), from the contract's matcher.
+ */
+export function rideHandlers(deps: { rides: RideService }): Record<string, DirectHandler> {
+  return {
+    recordLiftRide: async (req, res) => {
+      const params = parseRequest(liftRideParams, req.params, 'path');
+      const body = parseRequest(liftRideBody, jsonOf(req), 'body');
+      const ride = await deps.rides.record(
+        { ...params, ...body },
+        { idempotencyKey: headerOf(req, 'idempotency-key'), requestId: req.id, budgetMs: requestBudget(req) },
       );
-    }
-    res.json(vertical);
-  });
+      sendJson(res, 201, {
+        resortID: ride.resortID,
+        seasonID: ride.seasonID,
+        dayID: ride.dayID,
+        skierID: ride.skierID,
+        time: ride.time,
+        liftID: ride.liftID,
+      });
+    },
 
-  router.get('/skiers/:skierID/vertical', async (req, res) => {
-    const { skierID } = parseRequest(skierParams, req.params, 'path');
-    const query = parseRequest(verticalQuery, req.query, 'query');
-    res.json({ resorts: await deps.rides.seasonTotals(skierID, query.resort, query.season) });
-  });
+    getSkierDayVertical: async (req, res) => {
+      const { resortID, seasonID, dayID, skierID } = parseRequest(liftRideParams, req.params, 'path');
+      const vertical = await deps.rides.dayVertical(resortID, seasonID, dayID, skierID);
+      if (vertical === undefined) {
+        throw notFound(
+          'SKIER_DAY_NOT_FOUND',
+          `Skier ${skierID} has no rides at resort ${resortID} on day ${dayID} of ${seasonID}.`,
+        );
+      }
+      sendJson(res, 200, vertical);
+    },
 
-  router.get('/resorts/:resortID/seasons/:seasonID/day/:dayID/skiers', async (req, res) => {
-    const { resortID, seasonID, dayID } = parseRequest(dayParams, req.params, 'path');
-    res.json(await deps.rides.uniqueSkiers(resortID, seasonID, dayID));
-  });
+    getSkierVertical: async (req, res) => {
+      const { skierID } = parseRequest(skierParams, req.params, 'path');
+      const query = parseRequest(verticalQuery, queryOf(req), 'query');
+      sendJson(res, 200, { resorts: await deps.rides.seasonTotals(skierID, query.resort, query.season) });
+    },
 
-  router.get('/resorts/:resortID/seasons/:seasonID/days/:dayID/lifts/wait-times', async (req, res) => {
-    const { resortID, seasonID, dayID } = parseRequest(dayParams, req.params, 'path');
-    res.json(await deps.rides.waitTimes(resortID, seasonID, dayID));
-  });
+    getUniqueSkiers: async (req, res) => {
+      const { resortID, seasonID, dayID } = parseRequest(dayParams, req.params, 'path');
+      sendJson(res, 200, await deps.rides.uniqueSkiers(resortID, seasonID, dayID));
+    },
 
-  // For the skier service's profile page; not routed by the gateway.
+    getLiftWaitTimes: async (req, res) => {
+      const { resortID, seasonID, dayID } = parseRequest(dayParams, req.params, 'path');
+      sendJson(res, 200, await deps.rides.waitTimes(resortID, seasonID, dayID));
+    },
+  };
+}
+
+/** The skier service's view of a skier's rides, for the profile page; not in the contract, not routed by the gateway. */
+export function internalRouter(deps: { rides: RideService }): Router {
+  const router = Router();
   router.get('/internal/skiers/:skierID/stats', async (req, res) => {
     const { skierID } = parseRequest(skierParams, req.params, 'path');
     const { season } = parseRequest(skierStatsQuery, req.query, 'query');
     res.json(await deps.rides.skierStats(skierID, season));
   });
-
   return router;
 }

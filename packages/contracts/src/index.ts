@@ -7,7 +7,7 @@ export {
 } from './committed-document.ts';
 export { count, INT32_MAX, idParam, intParam, positiveInt32, repeatedParam, seasonId } from './fields.ts';
 export { idempotencyKeyHeader, requestHeaderSchemas, requestIdHeader, requestTimeoutHeader } from './headers.ts';
-export { allowedMethods, matchOperation, type OperationMatch, operationFor } from './match-operation.ts';
+export { allowedMethods, matchOperation, type OperationMatch, operationFor, operationsOf } from './match-operation.ts';
 export { type LiftRideRecordedV1, liftRideRecordedV1 } from './messages/lift-ride-recorded.ts';
 export { API_VERSION, buildOpenApiDocument, DEFAULT_SERVER_URL, type OpenApiDocument } from './openapi.ts';
 export {

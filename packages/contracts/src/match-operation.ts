@@ -77,6 +77,11 @@ export function operationFor(
   return match && (service === undefined || match.operation.service === service) ? match : undefined;
 }
 
+/** The matcher of the operations one service owns, as its request handler asks: a request's method and URL. */
+export function operationsOf(service: Operation['service']) {
+  return (req: { method?: string; url?: string }) => operationFor(req.method, req.url ?? '/', service);
+}
+
 /** The methods that some operation serves at this concrete path: empty for an unknown path (404), else 405. */
 export function allowedMethods(path: string): HttpMethod[] {
   const parts = partsOf(path);

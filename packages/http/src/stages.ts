@@ -84,13 +84,18 @@ export function queryOf(req: IncomingMessage): Record<string, unknown> {
 /**
  * The body read by `readBody`, parsed as JSON when it is declared as `application/json` (an empty one is
  * `{}`), as express's JSON parser does; otherwise undefined.
- * @throws AppError `invalid` (400) when the body is not valid JSON.
+ * @throws AppError `invalid` (400) when the body is not valid UTF-8 JSON.
  */
 export function jsonOf(req: IncomingMessage): unknown {
   const body = (req as { body?: unknown }).body;
   if (!Buffer.isBuffer(body)) return undefined;
-  const type = (headerOf(req, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/json') return undefined;
+  const [type, ...parameters] = (headerOf(req, 'content-type') ?? '').toLowerCase().split(';');
+  if (type?.trim() !== 'application/json') return undefined;
+  // RFC 8259 §8.1: JSON between systems is UTF-8.
+  const charset = parameters.map((p) => p.trim()).find((p) => p.startsWith('charset='));
+  if (charset !== undefined && !['charset=utf-8', 'charset="utf-8"'].includes(charset)) {
+    throw new AppError('invalid', 'UNSUPPORTED_ENCODING', 'The request body must be UTF-8 JSON.');
+  }
   if (body.length === 0) return {};
   try {
     return JSON.parse(body.toString('utf8'));

@@ -1,5 +1,5 @@
-import { operationFor } from '@skico/contracts';
-import { createHttpApp, directOperations, type HealthChecks, pathOf, type Registry } from '@skico/http';
+import { operationsOf } from '@skico/contracts';
+import { createHttpApp, directOperations, type HealthChecks, type Registry } from '@skico/http';
 import type { Logger } from '@skico/log';
 import type { Router } from 'express';
 import type { RideService } from './domain/ride-service.ts';
@@ -21,10 +21,7 @@ export function createApp(deps: LiftRideDeps) {
     isDraining: deps.isDraining,
     readiness: deps.readiness,
     metrics: deps.metrics,
-    direct: directOperations(
-      (req) => operationFor(req.method, pathOf(req), 'lift-ride'),
-      (operation) => handlers[operation.operationId],
-    ),
+    direct: directOperations(operationsOf('lift-ride'), (operation) => handlers[operation.operationId]),
     mount: (app) => {
       if (deps.healthDeps) app.use(deps.healthDeps);
       app.use(internalRouter({ rides: deps.rides }));

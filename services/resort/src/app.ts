@@ -1,4 +1,5 @@
-import { createHttpApp, healthDepsRouter, type Registry } from '@skico/http';
+import { operationsOf } from '@skico/contracts';
+import { createHttpApp, directOperations, healthDepsRouter, type Registry } from '@skico/http';
 import type { Logger } from '@skico/log';
 import { guardPool, type Pool } from '@skico/pg';
 import type { Breaker } from '@skico/resilience';
@@ -6,10 +7,10 @@ import { createLiftRepository } from './data/lift-repository.ts';
 import { createResortRepository } from './data/resort-repository.ts';
 import { createSeasonRepository } from './data/season-repository.ts';
 import { createWeatherRepository } from './data/weather-repository.ts';
-import { liftsRouter } from './routes/lifts.ts';
-import { resortsRouter } from './routes/resorts.ts';
-import { seasonsRouter } from './routes/seasons.ts';
-import { weatherRouter } from './routes/weather.ts';
+import { liftHandlers } from './routes/lifts.ts';
+import { resortHandlers } from './routes/resorts.ts';
+import { seasonHandlers } from './routes/seasons.ts';
+import { weatherHandlers } from './routes/weather.ts';
 
 export interface ResortDeps {
   log: Logger;
@@ -22,17 +23,21 @@ export interface ResortDeps {
 
 export function createApp(deps: ResortDeps) {
   const pool = guardPool(deps.pool, (call) => deps.postgres.run(call));
+  // The contract's resort operations, served without express.
+  const handlers = {
+    ...resortHandlers({ resorts: createResortRepository(pool) }),
+    ...seasonHandlers({ seasons: createSeasonRepository(pool) }),
+    ...liftHandlers({ lifts: createLiftRepository(pool) }),
+    ...weatherHandlers({ weather: createWeatherRepository(pool) }),
+  };
   return createHttpApp({
     log: deps.log,
     isDraining: deps.isDraining,
     metrics: deps.metrics,
     readiness: { postgres: () => deps.pool.query('SELECT 1') },
+    direct: directOperations(operationsOf('resort'), (operation) => handlers[operation.operationId]),
     mount: (app) => {
       app.use(healthDepsRouter({ breakers: [deps.postgres] }));
-      app.use(resortsRouter({ resorts: createResortRepository(pool) }));
-      app.use(seasonsRouter({ seasons: createSeasonRepository(pool) }));
-      app.use(liftsRouter({ lifts: createLiftRepository(pool) }));
-      app.use(weatherRouter({ weather: createWeatherRepository(pool) }));
     },
   });
 }

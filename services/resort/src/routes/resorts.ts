@@ -1,29 +1,27 @@
 import { resortCreateBody, resortParams } from '@skico/contracts';
-import { parseRequest } from '@skico/http';
-import { Router } from 'express';
+import { type DirectHandler, jsonOf, parseRequest, sendJson } from '@skico/http';
 import type { ResortRepository } from '../data/resort-repository.ts';
 import { resortNameTaken, resortNotFound } from '../domain/errors.ts';
 
-export function resortsRouter(deps: { resorts: ResortRepository }): Router {
-  const router = Router();
+export function resortHandlers(deps: { resorts: ResortRepository }): Record<string, DirectHandler> {
+  return {
+    listResorts: async (_req, res) => {
+      sendJson(res, 200, { resorts: await deps.resorts.list() });
+    },
 
-  router.get('/resorts', async (_req, res) => {
-    res.json({ resorts: await deps.resorts.list() });
-  });
+    createResort: async (req, res) => {
+      const { resortName } = parseRequest(resortCreateBody, jsonOf(req), 'body');
+      const created = await deps.resorts.create(resortName);
+      if (!created) throw resortNameTaken(resortName);
+      res.setHeader('Location', `/resorts/${created.resortID}`);
+      sendJson(res, 201, created);
+    },
 
-  router.post('/resorts', async (req, res) => {
-    const { resortName } = parseRequest(resortCreateBody, req.body, 'body');
-    const created = await deps.resorts.create(resortName);
-    if (!created) throw resortNameTaken(resortName);
-    res.status(201).location(`/resorts/${created.resortID}`).json(created);
-  });
-
-  router.get('/resorts/:resortID', async (req, res) => {
-    const { resortID } = parseRequest(resortParams, req.params, 'path');
-    const detail = await deps.resorts.detail(resortID);
-    if (!detail) throw resortNotFound(resortID);
-    res.json(detail);
-  });
-
-  return router;
+    getResort: async (req, res) => {
+      const { resortID } = parseRequest(resortParams, req.params, 'path');
+      const detail = await deps.resorts.detail(resortID);
+      if (!detail) throw resortNotFound(resortID);
+      sendJson(res, 200, detail);
+    },
+  };
 }

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import {
   requestTimeoutHeader,
   skierParams,
@@ -7,13 +8,12 @@ import {
   skierStatsQuery,
 } from '@skico/contracts';
 import { notFound } from '@skico/errors';
-import { parseRequest } from '@skico/http';
-import { type Request, Router } from 'express';
+import { type DirectHandler, headerOf, jsonOf, parseRequest, queryOf, sendJson } from '@skico/http';
 import type { FetchStats } from '../data/lift-ride-stats.ts';
 import type { ProfileRepository } from '../data/profile-repository.ts';
 import { composeProfile } from '../domain/compose-profile.ts';
 
-export interface ProfilesRouterDeps {
+export interface ProfileHandlerDeps {
   profiles: ProfileRepository;
   fetchStats: FetchStats;
   /** Budget of the stats call of a profile read, in ms. */
@@ -23,53 +23,54 @@ export interface ProfilesRouterDeps {
 const missing = (skierID: number) => notFound('SKIER_NOT_FOUND', `Skier profile ${skierID} does not exist.`);
 
 /** The stats budget, lowered to the caller's remaining deadline when it forwards a shorter one. */
-function statsBudget(req: Request, statsTimeoutMs: number): number {
-  const deadline = requestTimeoutHeader.safeParse(req.get('request-timeout'));
+function statsBudget(req: IncomingMessage, statsTimeoutMs: number): number {
+  const deadline = requestTimeoutHeader.safeParse(headerOf(req, 'request-timeout'));
   return deadline.success ? Math.min(statsTimeoutMs, deadline.data) : statsTimeoutMs;
 }
 
-export function profilesRouter(deps: ProfilesRouterDeps): Router {
-  const router = Router();
+/** The handlers of the contract's skier operations, by operation id, served without express. */
+export function profileHandlers(deps: ProfileHandlerDeps): Record<string, DirectHandler> {
+  return {
+    createSkier: async (req, res) => {
+      const body = parseRequest(skierProfileBody, jsonOf(req), 'body');
+      const profile = await deps.profiles.create(body);
+      res.setHeader('Location', `/skiers/${profile.skierID}`);
+      sendJson(res, 201, skierProfile.parse(profile));
+    },
 
-  router.post('/skiers', async (req, res) => {
-    const body = parseRequest(skierProfileBody, req.body, 'body');
-    const profile = await deps.profiles.create(body);
-    res.status(201).location(`/skiers/${profile.skierID}`).json(skierProfile.parse(profile));
-  });
+    getSkier: async (req, res) => {
+      const { skierID } = parseRequest(skierParams, req.params, 'path');
+      const { season } = parseRequest(skierStatsQuery, queryOf(req), 'query');
+      const timeoutMs = statsBudget(req, deps.statsTimeoutMs);
+      const composed = await composeProfile({
+        loadProfile: () => deps.profiles.find(skierID),
+        loadStats: (signal) => deps.fetchStats({ skierID, season, timeoutMs, signal, requestId: req.id }),
+        budgetMs: timeoutMs,
+      });
+      if (!composed) throw missing(skierID);
+      if (composed.degradation) {
+        const { reason, cause } = composed.degradation;
+        req.log.warn(
+          { skierID, reason, err: cause, budgetMs: timeoutMs },
+          'stats unavailable; profile answered degraded',
+        );
+      }
+      sendJson(res, 200, skierProfileWithStats.parse(composed.profile));
+    },
 
-  router.get('/skiers/:skierID', async (req, res) => {
-    const { skierID } = parseRequest(skierParams, req.params, 'path');
-    const { season } = parseRequest(skierStatsQuery, req.query, 'query');
-    const timeoutMs = statsBudget(req, deps.statsTimeoutMs);
-    const composed = await composeProfile({
-      loadProfile: () => deps.profiles.find(skierID),
-      loadStats: (signal) => deps.fetchStats({ skierID, season, timeoutMs, signal, requestId: String(req.id) }),
-      budgetMs: timeoutMs,
-    });
-    if (!composed) throw missing(skierID);
-    if (composed.degradation) {
-      const { reason, cause } = composed.degradation;
-      req.log.warn(
-        { skierID, reason, err: cause, budgetMs: timeoutMs },
-        'stats unavailable; profile answered degraded',
-      );
-    }
-    res.json(skierProfileWithStats.parse(composed.profile));
-  });
+    replaceSkier: async (req, res) => {
+      const { skierID } = parseRequest(skierParams, req.params, 'path');
+      const body = parseRequest(skierProfileBody, jsonOf(req), 'body');
+      const profile = await deps.profiles.replace(skierID, body);
+      if (!profile) throw missing(skierID);
+      sendJson(res, 200, skierProfile.parse(profile));
+    },
 
-  router.put('/skiers/:skierID', async (req, res) => {
-    const { skierID } = parseRequest(skierParams, req.params, 'path');
-    const body = parseRequest(skierProfileBody, req.body, 'body');
-    const profile = await deps.profiles.replace(skierID, body);
-    if (!profile) throw missing(skierID);
-    res.json(skierProfile.parse(profile));
-  });
-
-  router.delete('/skiers/:skierID', async (req, res) => {
-    const { skierID } = parseRequest(skierParams, req.params, 'path');
-    if (!(await deps.profiles.remove(skierID))) throw missing(skierID);
-    res.status(204).end();
-  });
-
-  return router;
+    deleteSkier: async (req, res) => {
+      const { skierID } = parseRequest(skierParams, req.params, 'path');
+      if (!(await deps.profiles.remove(skierID))) throw missing(skierID);
+      res.statusCode = 204;
+      res.end();
+    },
+  };
 }

@@ -8,7 +8,7 @@ import { type HealthChecks, healthRouter } from './health.ts';
 import type { LoadShedder } from './load-shedding.ts';
 import { metricsRouter, redMetrics } from './metrics.ts';
 import { failureLogLevel, normalizeError, toProblem } from './problem.ts';
-import { requestLogging } from './request-logging.ts';
+import { requestLog, requestLogging } from './request-logging.ts';
 import { requestTracing } from './request-tracing.ts';
 import { pathOf, readBody, runStages, type Stage } from './stages.ts';
 
@@ -99,11 +99,12 @@ export function problemWriter(log: Logger) {
     const error = normalizeError(err);
     const problem = toProblem(error, String(req.id ?? ''));
     const level = failureLogLevel(error);
-    if (level === 'error') (req.log ?? log).error({ err, code: error.code }, 'request failed');
+    const logger = requestLog(req) ?? log;
+    if (level === 'error') logger.error({ err, code: error.code }, 'request failed');
     if (level === 'warn') {
       const { dependency, reason } = error as { dependency?: string; reason?: string };
       const cause = (error.cause as Error | undefined)?.message;
-      (req.log ?? log).warn({ code: error.code, dependency, reason, cause }, 'request failed');
+      logger.warn({ code: error.code, dependency, reason, cause }, 'request failed');
     }
     if (res.headersSent) {
       res.destroy();

@@ -31,7 +31,7 @@ export {
 } from './metrics.ts';
 export { normalizeError, type Problem, statusOf, toProblem } from './problem.ts';
 export { REQUEST_ID_HEADER, requestIdOf } from './request-id.ts';
-export { requestLogging } from './request-logging.ts';
+export { requestLog, requestLogging } from './request-logging.ts';
 export { instrumentCache, instrumentPool, instrumentQueues, instrumentShedder } from './resource-metrics.ts';
 export { type ProcessContext, runProcess } from './run-process.ts';
 export { defaultServerTimeouts, listen, type RunningServer, type ServerTimeouts } from './server.ts';

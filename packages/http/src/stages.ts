@@ -9,8 +9,8 @@ declare module 'http' {
   interface IncomingMessage {
     /** The request id: the caller's X-Request-Id when well-formed, else a new one. */
     id: string;
-    /** A child logger whose every line carries the request id. */
-    log: Logger;
+    /** The process's logger, stamped on arrival; `requestLog(req)` gives one carrying the request id. */
+    logger?: Logger;
     /** When the request arrived (ms since epoch): budgets count from here. */
     arrivedAt: number;
     /**

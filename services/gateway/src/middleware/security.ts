@@ -4,9 +4,17 @@ import { AppError } from '@skico/errors';
 import { headerOf, pathOf, type Stage, vary } from '@skico/http';
 import helmet from 'helmet';
 
-/** Browser-facing headers on every answer: helmet's set, with a CSP that still lets /docs run from this origin. */
+/**
+ * Browser-facing headers on every answer: helmet's set, with a CSP that still lets /docs run from this
+ * origin. Helmet's headers do not depend on the request, so they are worked out once and then copied.
+ */
 export function securityHeaders(): Stage {
-  return helmet({
+  const headers: [string, string][] = [];
+  const recorder = {
+    setHeader: (name: string, value: string | number | readonly string[]) => headers.push([name, String(value)]),
+    removeHeader: () => undefined,
+  };
+  helmet({
     contentSecurityPolicy: {
       useDefaults: true,
       directives: {
@@ -18,7 +26,11 @@ export function securityHeaders(): Stage {
     },
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
-  });
+  })({} as IncomingMessage, recorder as unknown as ServerResponse, () => undefined);
+  return (_req, res, next) => {
+    for (const [name, value] of headers) res.setHeader(name, value);
+    next();
+  };
 }
 
 const corsMethods = 'GET, POST, PUT, DELETE';

@@ -1,4 +1,7 @@
 import { Agent, request } from 'node:http';
+import { setPriority } from 'node:os';
+
+setPriority(10);
 
 // A writer of lift rides in a process of its own, so that its client work does not slow the reads measured
 // by the test. `closed N`: N writers back to back; `open R`: R rides a second whatever the answers (the

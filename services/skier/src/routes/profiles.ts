@@ -8,7 +8,7 @@ import {
   skierStatsQuery,
 } from '@skico/contracts';
 import { notFound } from '@skico/errors';
-import { type DirectHandler, headerOf, jsonOf, parseRequest, queryOf, sendJson } from '@skico/http';
+import { type DirectHandler, headerOf, jsonOf, parseRequest, queryOf, requestLog, sendJson } from '@skico/http';
 import type { FetchStats } from '../data/lift-ride-stats.ts';
 import type { ProfileRepository } from '../data/profile-repository.ts';
 import { composeProfile } from '../domain/compose-profile.ts';
@@ -50,7 +50,7 @@ export function profileHandlers(deps: ProfileHandlerDeps): Record<string, Direct
       if (!composed) throw missing(skierID);
       if (composed.degradation) {
         const { reason, cause } = composed.degradation;
-        req.log.warn(
+        requestLog(req)?.warn(
           { skierID, reason, err: cause, budgetMs: timeoutMs },
           'stats unavailable; profile answered degraded',
         );

@@ -13,7 +13,11 @@ const upstream = (name: UpstreamName): BreakerOptions => ({
   resetTimeoutMs: 3_000,
   // Replaced by UPSTREAM_CONNECTIONS at start: never more calls than connections.
   capacity: 128,
-  rollingWindowMs: 10_000,
+  // Short, because a hung upstream fails slowly (each call takes the whole deadline): the successes from
+  // just before the hang dilute the failures until they leave the window, so the window bounds how long
+  // a hang goes on costing every caller the deadline. With 10 s, a warm gateway kept the circuit closed
+  // through 8 s of a hung resort service (40 timeouts against hundreds of earlier successes).
+  rollingWindowMs: 5_000,
 });
 
 /**

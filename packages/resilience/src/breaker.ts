@@ -52,25 +52,37 @@ export function createBreaker(options: BreakerOptions): Breaker {
   let inFlight = 0;
   const isHealthy = options.isHealthy ?? defaultHealthy;
   const circuit = new CircuitBreaker(
-    async (call: (signal: AbortSignal) => Promise<unknown>, timeoutMs: number) => {
-      const controller = new AbortController();
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
+    // One promise per call, settled by the call or by its timer, whichever comes first; the timer also
+    // aborts the call's signal, so that the abandoned work stops.
+    (call: (signal: AbortSignal) => Promise<unknown>, timeoutMs: number) =>
+      new Promise<unknown>((resolve, reject) => {
+        const controller = new AbortController();
+        let settled = false;
+        const settle = () => {
+          if (settled) return false;
+          settled = true;
+          inFlight -= 1;
+          clearTimeout(timer);
+          return true;
+        };
+        const timer = setTimeout(() => {
           const error = new CallTimeout(`${options.name}: no answer within ${timeoutMs} ms`);
-          // Settle as a timeout first: a call that reacts to the abort must not look like a success.
-          reject(error);
+          if (settle()) reject(error);
           controller.abort(error);
         }, timeoutMs);
-      });
-      inFlight += 1;
-      try {
-        return await Promise.race([call(controller.signal), timedOut]);
-      } finally {
-        inFlight -= 1;
-        clearTimeout(timer);
-      }
-    },
+        inFlight += 1;
+        const done = (value: unknown) => {
+          if (settle()) resolve(value);
+        };
+        const failed = (error: unknown) => {
+          if (settle()) reject(error);
+        };
+        try {
+          call(controller.signal).then(done, failed);
+        } catch (error) {
+          failed(error);
+        }
+      }),
     {
       name: options.name,
       // The timeout is ours (per call, with an AbortSignal); opossum's would abort every call at once.

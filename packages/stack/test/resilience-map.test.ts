@@ -44,6 +44,8 @@ describe('the resilience map', () => {
       // A burst may wait briefly for a connection, no more than CALLS_PER_CONNECTION per connection.
       if (postgres) expect(postgres.capacity, process).toBeLessThanOrEqual(CALLS_PER_CONNECTION * pool);
     }
+    // What the gateway admits towards the lift-ride service is not refused again by its Postgres bulkhead.
+    expect(CALLS_PER_CONNECTION * defaults.liftRide.PG_POOL_MAX).toBeGreaterThanOrEqual(read);
   });
 
   it('when Redis is slow, then its breaker gives up before the client would', () => {

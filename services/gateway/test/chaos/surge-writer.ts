@@ -1,5 +1,4 @@
 import { Agent, request } from 'node:http';
-import { setPriority } from 'node:os';
 
 // A writer of lift rides in a process of its own, so that its client work does not slow the reads measured
 // by the test. `closed N`: N writers back to back; `open R`: R rides a second whatever the answers (the
@@ -7,10 +6,6 @@ import { setPriority } from 'node:os';
 // for an answer, as a client's connection pool would: beyond that an arrival is dropped and counted, so
 // that a machine busy with other work cannot pile up a backlog in the writer itself. Prints a JSON summary.
 //   node --import tsx surge-writer.ts <gateway url> closed|open <N|R> <duration ms> <first skier>
-
-// The writers stand for clients on other machines: on this one they yield the cores to the system under
-// test (and to the reads the test measures) whenever both want them.
-setPriority(10);
 
 const [baseUrl, mode, amount, durationArg, firstSkierArg] = process.argv.slice(2);
 const durationMs = Number(durationArg);

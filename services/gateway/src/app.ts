@@ -44,7 +44,8 @@ export function createApp(deps: GatewayDeps) {
     tokens: deps.tokens,
     timeoutMs: deps.requestTimeoutMs,
   });
-  // What every request with a body, to the API or to the gateway's own routes, passes after the common stages.
+  // What every request to the API or to the gateway's own routes passes once its body is read: the rate
+  // limiter and the JSON depth limit.
   const guards = [
     ...(deps.security.rateLimiter ? [deps.security.rateLimiter.handle] : []),
     jsonDepthLimit(deps.security.maxJsonDepth),

@@ -5,7 +5,6 @@ export {
   type DirectMatch,
   type DirectRequest,
   directOperations,
-  expressPath,
 } from './direct.ts';
 export { type HealthChecks, healthRouter } from './health.ts';
 export {
@@ -43,7 +42,6 @@ export {
   readBody,
   runStages,
   type Stage,
-  sendBody,
   sendJson,
   vary,
 } from './stages.ts';

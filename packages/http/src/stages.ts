@@ -117,17 +117,13 @@ export function vary(res: ServerResponse, field: string): void {
   if (!fields.includes(field.toLowerCase()) && !fields.includes('*')) res.setHeader('Vary', `${current}, ${field}`);
 }
 
-/** Sends a whole answer: status, content type and body, with its length. */
-export function sendBody(res: ServerResponse, status: number, contentType: string, body: string | Buffer): void {
-  res.statusCode = status;
-  res.setHeader('Content-Type', contentType);
-  res.setHeader('Content-Length', typeof body === 'string' ? Buffer.byteLength(body) : body.length);
-  res.end(body);
-}
-
-/** Sends a value as JSON. */
+/** Sends a value as JSON, with its length. */
 export function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  sendBody(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
+  const body = JSON.stringify(value);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
 }
 
 /**

@@ -130,14 +130,29 @@ export function createBatchConsumer(options: BatchConsumerOptions): BatchConsume
     if (!stopping && !holding) await startConsuming(ch);
   });
 
-  const settle = (item: { channel: Channel; message: ConsumeMessage }, outcome: Outcome) => {
+  /** `upTo`: an ack that settles every earlier unsettled delivery of the channel too (AMQP `multiple`). */
+  const settle = (item: { channel: Channel; message: ConsumeMessage }, outcome: Outcome, upTo = false) => {
     try {
-      if (outcome === 'ack') item.channel.ack(item.message);
+      if (outcome === 'ack') item.channel.ack(item.message, upTo);
       else item.channel.nack(item.message, false, outcome === 'retry');
     } catch (err) {
       // The channel closed: the broker redelivers the message, and the natural key keeps the effect single.
       log.debug({ err }, 'settle failed');
     }
+  };
+
+  /**
+   * Settles a batch. A batch acked whole on one channel takes one ack with `multiple`: batches run one at a
+   * time in delivery order, so every earlier delivery of that channel is settled already, and the broker
+   * is spared a frame per message.
+   */
+  const settleAll = (batch: { channel: Channel; message: ConsumeMessage }[], outcomes: Outcome[]) => {
+    const last = batch.at(-1);
+    if (last && outcomes.every((o) => o === 'ack') && batch.every((item) => item.channel === last.channel)) {
+      settle(last, 'ack', true);
+      return;
+    }
+    for (const [i, item] of batch.entries()) settle(item, outcomes[i] as Outcome);
   };
 
   const runBatch = async (batch: { channel: Channel; message: ConsumeMessage }[]) => {
@@ -175,7 +190,7 @@ export function createBatchConsumer(options: BatchConsumerOptions): BatchConsume
       try {
         const handled = await (handle ? handle() : options.handle(deliveries));
         const outcomes = batch.map((_, i) => handled[i] ?? 'retry');
-        for (const [i, item] of batch.entries()) settle(item, outcomes[i] as Outcome);
+        settleAll(batch, outcomes);
         processed += 1;
         report(outcomes, performance.now() - attempt);
         break;

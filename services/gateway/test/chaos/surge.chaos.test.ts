@@ -87,22 +87,23 @@ afterAll(async () => {
 });
 
 describe('a write surge at twice the write capacity', () => {
-  // The read p99 under the surge is measured and reported, not asserted: on this 2-core machine, quiet, it
-  // came out at 2.0-2.4× the unloaded p99 (docs/performance.md), at the bound rather than under it. About
-  // half of the rise is the two cores shared by every process (reads straight at the lift-ride service
-  // rise too), the other half the gateway's one event loop, which reads share with the writes.
-  it('when writes arrive at twice capacity, then every read succeeds, and the excess writes get 503 with Retry-After at once', async () => {
+  // Capacity is latency-bound (each admitted ride waits for the broker's confirm), yet at that rate the
+  // processes already use most of the two cores: a request handled alone costs several times its CPU under
+  // full load (docs/performance.md). The surge at twice that rate brings them close to saturation, so the
+  // reads, which share the cores, rise: 1.4-1.6× their unloaded p99 on a quiet machine. The chaos files
+  // run after the rest of the suite, one at a time, so that no other test shares the cores with them.
+  it('when writes arrive at twice capacity, then every read succeeds within twice its unloaded p99, and the excess writes get 503 with Retry-After at once', async () => {
     // Capacity in rides a second: what the admitted writers achieve back to back.
     const measured = await runWriters('closed', CAPACITY, 3_000, 600_000);
     const capacityPerSecond = ((measured.statuses['201'] ?? 0) * 1000) / measured.durationMs;
     expect(measured.statuses['503'] ?? 0).toBe(0);
     // The write path settles (queue drained, caches refilled) before the unloaded reads.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const unloaded = p99(await readLatencies(4_000));
+    const unloaded = p99(await readLatencies(6_000));
 
     const [surge, loaded] = await Promise.all([
-      runWriters('open', Math.round(2 * capacityPerSecond), 5_000, 700_000),
-      readLatencies(5_000).then(p99),
+      runWriters('open', Math.round(2 * capacityPerSecond), 8_000, 700_000),
+      readLatencies(8_000).then(p99),
     ]);
     report.surge = {
       capacityRidesPerSecond: Math.round(capacityPerSecond),
@@ -117,10 +118,9 @@ describe('a write surge at twice the write capacity', () => {
     };
     expect(Object.keys(surge.statuses).sort()).toEqual(['201', '503']);
     expect(surge.shedWithoutRetryAfter).toBe(0);
-    // Fast: at once rather than at the deadline that an admitted write may wait for. On a quiet machine
-    // the p99 is tens of ms; with other test files keeping the 2 cores busy it reached 186 ms (worst 511).
+    // Fast: at once rather than at the deadline that an admitted write may wait for (the p99 is 5-15 ms).
     expect(surge.shedP99Ms).toBeLessThan(DEADLINE_MS / 4);
     expect(surge.shedWorstMs).toBeLessThan(DEADLINE_MS / 2);
-    expect(loaded).toBeGreaterThan(0);
+    expect(loaded).toBeLessThanOrEqual(2 * unloaded);
   }, 60_000);
 });

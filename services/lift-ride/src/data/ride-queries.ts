@@ -75,18 +75,19 @@ export function createRideQueries(pool: Pool) {
       dayID: number,
       windowMinutes: number,
     ): Promise<{ latestMinute: number | null; lifts: LiftRate[] }> {
-      const { rows } = await pool.query<{ latest: number | null; l: number | null; n: number | null }>(
-        `WITH latest AS (
-           SELECT max(minute) AS m FROM rides WHERE resort_id = $1 AND season = $2 AND day = $3
-         )
-         SELECT latest.m AS latest, r.lift_id AS l, count(r.lift_id)::int AS n
-         FROM latest LEFT JOIN rides r
-           ON r.resort_id = $1 AND r.season = $2 AND r.day = $3 AND r.minute > latest.m - $4
-         GROUP BY latest.m, r.lift_id ORDER BY r.lift_id`,
+      // The latest minute comes from a subquery that Postgres runs first, so the window is an index range
+      // whatever the planner knows of the table: as a join it read the whole day before ANALYZE. The window
+      // (at least one minute) always holds the latest ride, so its minute is the largest of the rows.
+      const { rows } = await pool.query<{ l: number; n: number; latest: number }>(
+        `SELECT lift_id AS l, count(*)::int AS n, max(minute) AS latest FROM rides
+         WHERE resort_id = $1 AND season = $2 AND day = $3
+           AND minute > (SELECT minute FROM rides WHERE resort_id = $1 AND season = $2 AND day = $3
+                         ORDER BY minute DESC LIMIT 1) - $4
+         GROUP BY lift_id ORDER BY lift_id`,
         [resortID, Number(seasonID), dayID, windowMinutes],
       );
-      const latestMinute = rows[0]?.latest ?? null;
-      const lifts = rows.flatMap((row) => (row.l === null ? [] : [{ liftID: row.l, rides: row.n ?? 0 }]));
+      const latestMinute = rows.length > 0 ? Math.max(...rows.map((row) => row.latest)) : null;
+      const lifts = rows.map((row) => ({ liftID: row.l, rides: row.n }));
       return { latestMinute, lifts };
     },
   };

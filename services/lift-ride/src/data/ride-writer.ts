@@ -1,16 +1,17 @@
-import type { PoolClient } from '@skico/pg';
+import type { Pool } from '@skico/pg';
 import type { Ride } from '../domain/ride.ts';
 
 /**
- * Inserts rides and updates the skier-day aggregates in one statement, to run inside the caller's
- * transaction. Rides already present (same natural key) are skipped, and the aggregates count only the
- * rows this statement actually added, so a ride takes effect once however often it arrives. Rows are
+ * Inserts rides and updates the skier-day aggregates in one statement, and so in one transaction: a
+ * statement outside BEGIN is a transaction of its own (BEGIN and COMMIT around it cost two more round
+ * trips per batch). Rides already present (same natural key) are skipped, and the aggregates count only
+ * the rows this statement actually added, so a ride takes effect once however often it arrives. Rows are
  * sorted by key so that concurrent batches lock in the same order and do not deadlock.
  * Returns the rides that were new.
  */
-export async function insertRides(client: PoolClient, rides: Ride[]): Promise<Ride[]> {
+export async function insertRides(pool: Pool, rides: Ride[]): Promise<Ride[]> {
   if (rides.length === 0) return [];
-  const { rows } = await client.query<{ r: number; s: number; d: number; k: number; l: number; m: number; v: number }>(
+  const { rows } = await pool.query<{ r: number; s: number; d: number; k: number; l: number; m: number; v: number }>(
     `WITH input AS (
        SELECT * FROM unnest($1::int[], $2::smallint[], $3::smallint[], $4::int[], $5::int[], $6::smallint[], $7::int[])
          AS t(resort_id, season, day, skier_id, lift_id, minute, vertical_m)

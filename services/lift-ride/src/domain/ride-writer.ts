@@ -1,5 +1,5 @@
 import type { Cache } from '@skico/cache';
-import { type Pool, withTransaction } from '@skico/pg';
+import type { Pool } from '@skico/pg';
 import type { Breaker } from '@skico/resilience';
 import { insertRides } from '../data/ride-writer.ts';
 import { keysChangedBy, type Ride } from './ride.ts';
@@ -8,15 +8,12 @@ export type RideWriter = (rides: Ride[], options?: { timeoutMs?: number }) => Pr
 
 /**
  * The idempotent write shared by the worker and the API's fallback: rides and aggregates in one
- * transaction behind the Postgres breaker, then the cache keys of the rides that were new invalidated.
+ * statement behind the Postgres breaker, then the cache keys of the rides that were new invalidated.
  * Returns the rides that were new.
  */
 export function createRideWriter(deps: { pool: Pool; cache: Cache; postgres: Breaker }): RideWriter {
   return async (rides, options) => {
-    const added = await deps.postgres.run(
-      () => withTransaction(deps.pool, (client) => insertRides(client, rides)),
-      options,
-    );
+    const added = await deps.postgres.run(() => insertRides(deps.pool, rides), options);
     await deps.cache.invalidate([...new Set(added.flatMap(keysChangedBy))]);
     return added;
   };

@@ -9,10 +9,13 @@ import { DEADLINE_MS, report } from './chaos-kit.ts';
 
 // A surge of lift-ride writes arriving at twice the write capacity while a client keeps reading. The
 // write capacity is the gateway's write admission per upstream (WRITE_CONCURRENCY), sized here as an
-// operator would on this 2-core machine: low enough that the admitted writes leave CPU for the reads.
+// operator would on this 2-core machine: low enough that the admitted writes leave CPU for the reads. One
+// write at a time already admits 270-410 rides/s (each waits for the broker's confirm, not for the CPU);
+// a second slot added about a fifth to that, and with the surge at twice the larger capacity the read
+// p99 reached 1.7-2.0× on a slow day, against 1.0-1.6× with one slot.
 // The writers run in a process of their own, at a fixed arrival rate (open model: a surge does not slow
 // down because the system does), and the reads are one steady client.
-const CAPACITY = 2;
+const CAPACITY = 1;
 const READ_PATH = '/skiers/3/seasons/2025/days/2/skiers/77';
 const writer = join(dirname(fileURLToPath(import.meta.url)), 'surge-writer.ts');
 let stack: TestStack;
@@ -90,7 +93,7 @@ describe('a write surge at twice the write capacity', () => {
   // Capacity is latency-bound (each admitted ride waits for the broker's confirm), yet at that rate the
   // processes already use most of the two cores: a request handled alone costs several times its CPU under
   // full load (docs/performance.md). The surge at twice that rate brings them close to saturation, so the
-  // reads, which share the cores, rise: 1.4-1.6× their unloaded p99 on a quiet machine. The chaos files
+  // reads, which share the cores, rise: 1.0-1.6× their unloaded p99. The chaos files
   // run after the rest of the suite, one at a time, so that no other test shares the cores with them.
   it('when writes arrive at twice capacity, then every read succeeds within twice its unloaded p99, and the excess writes get 503 with Retry-After at once', async () => {
     // Capacity in rides a second: what the admitted writers achieve back to back.

@@ -93,8 +93,8 @@ describe('a write surge at twice the write capacity', () => {
   // Capacity is latency-bound (each admitted ride waits for the broker's confirm), yet at that rate the
   // processes already use most of the two cores: a request handled alone costs several times its CPU under
   // full load (docs/performance.md). The surge at twice that rate brings them close to saturation, so the
-  // reads, which share the cores, rise: 1.0-1.6× their unloaded p99. The chaos files
-  // run after the rest of the suite, one at a time, so that no other test shares the cores with them.
+  // reads, which share the cores, rise: 1.0-1.6× their unloaded p99. The chaos files run after the rest
+  // of the suite, one at a time, so that no other test shares the cores with them.
   it('when writes arrive at twice capacity, then every read succeeds within twice its unloaded p99, and the excess writes get 503 with Retry-After at once', async () => {
     // Capacity in rides a second: what the admitted writers achieve back to back.
     const measured = await runWriters('closed', CAPACITY, 3_000, 600_000);

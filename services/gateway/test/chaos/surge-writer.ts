@@ -20,7 +20,7 @@ const MAX_IN_FLIGHT = 32;
 /**
  * The open model sends the arrivals due in slots of this length. The writer shares the two cores with the
  * system it loads, which a real client would not: waking every 2 ms, it took enough CPU to raise the read
- * p99 it is meant to leave alone (surge ratio 1.8-2.1 with 2 ms slots, 1.4-1.6 with 10 ms slots).
+ * p99 it is meant to leave alone (with two writes admitted: ratio 1.8-2.1 with 2 ms slots, 1.4-1.6 with 10 ms).
  */
 const SLOT_MS = 10;
 

@@ -1,7 +1,29 @@
+import { createHash } from 'node:crypto';
 import type { SkierProfile, SkierProfileBody } from '@skico/contracts';
 import type { Pool } from '@skico/pg';
 
 const columns = 'skier_id AS "skierID", name, home_city AS "homeCity", pass_type AS "passType"';
+
+/** What a keyed create came to: made now, found from an earlier request with the key, or the key was used for another body. */
+export type KeyedCreate = { profile: SkierProfile; replayed: boolean } | 'key-reused';
+
+// The key's row and the profile in one statement: a concurrent create with the same key waits on the
+// key's unique index and then inserts nothing, so one profile exists however many requests carry the key.
+const createKeyed = `
+  WITH claim AS (
+    INSERT INTO profile_creations (idempotency_key, request_hash, skier_id, answer)
+    SELECT $1, $2, id, jsonb_build_object('skierID', id, 'name', $3::text, 'homeCity', $4::text, 'passType', $5::text)
+    FROM (SELECT nextval(pg_get_serial_sequence('profiles', 'skier_id'))::int AS id) AS next
+    ON CONFLICT (idempotency_key) DO NOTHING
+    RETURNING skier_id
+  )
+  INSERT INTO profiles (skier_id, name, home_city, pass_type) SELECT skier_id, $3, $4, $5 FROM claim
+  RETURNING ${columns}`;
+
+const requestHash = (body: SkierProfileBody) =>
+  createHash('sha256')
+    .update(JSON.stringify([body.name, body.homeCity ?? null, body.passType]))
+    .digest('hex');
 
 export function createProfileRepository(pool: Pool) {
   return {
@@ -12,6 +34,29 @@ export function createProfileRepository(pool: Pool) {
         [body.name, body.homeCity, body.passType],
       );
       return rows[0] as SkierProfile;
+    },
+
+    /**
+     * Stores a new profile once per Idempotency-Key: a repeat of the key with the same body gets the first
+     * answer back (the profile as it was created), with another body 'key-reused'.
+     */
+    async createOnce(key: string, body: SkierProfileBody): Promise<KeyedCreate> {
+      const hash = requestHash(body);
+      const created = await pool.query<SkierProfile>(createKeyed, [
+        key,
+        hash,
+        body.name,
+        body.homeCity ?? null,
+        body.passType,
+      ]);
+      if (created.rows[0]) return { profile: created.rows[0], replayed: false };
+      const { rows } = await pool.query<{ request_hash: string; answer: SkierProfile }>(
+        'SELECT request_hash, answer FROM profile_creations WHERE idempotency_key = $1',
+        [key],
+      );
+      const earlier = rows[0];
+      if (!earlier) throw new Error(`profile creation ${key} conflicted but is not stored`);
+      return earlier.request_hash === hash ? { profile: earlier.answer, replayed: true } : 'key-reused';
     },
 
     async find(skierID: number): Promise<SkierProfile | undefined> {

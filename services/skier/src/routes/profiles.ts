@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import {
+  idempotencyKeyHeader,
   requestTimeoutHeader,
   skierParams,
   skierProfile,
@@ -7,8 +8,9 @@ import {
   skierProfileWithStats,
   skierStatsQuery,
 } from '@skico/contracts';
-import { notFound } from '@skico/errors';
+import { AppError, notFound } from '@skico/errors';
 import { type DirectHandler, headerOf, jsonOf, parseRequest, queryOf, requestLog, sendJson } from '@skico/http';
+import { z } from 'zod';
 import type { FetchStats } from '../data/lift-ride-stats.ts';
 import type { ProfileRepository } from '../data/profile-repository.ts';
 import { composeProfile } from '../domain/compose-profile.ts';
@@ -19,6 +21,8 @@ export interface ProfileHandlerDeps {
   /** Budget of the stats call of a profile read, in ms. */
   statsTimeoutMs: number;
 }
+
+const keyHeader = z.object({ 'idempotency-key': idempotencyKeyHeader.optional() });
 
 const missing = (skierID: number) => notFound('SKIER_NOT_FOUND', `Skier profile ${skierID} does not exist.`);
 
@@ -33,9 +37,25 @@ export function profileHandlers(deps: ProfileHandlerDeps): Record<string, Direct
   return {
     createSkier: async (req, res) => {
       const body = parseRequest(skierProfileBody, jsonOf(req), 'body');
-      const profile = await deps.profiles.create(body);
-      res.setHeader('Location', `/skiers/${profile.skierID}`);
-      sendJson(res, 201, skierProfile.parse(profile));
+      const { 'idempotency-key': key } = parseRequest(
+        keyHeader,
+        { 'idempotency-key': headerOf(req, 'idempotency-key') },
+        'header',
+      );
+      const created =
+        key === undefined
+          ? { profile: await deps.profiles.create(body), replayed: false }
+          : await deps.profiles.createOnce(key, body);
+      if (created === 'key-reused') {
+        throw new AppError(
+          'unprocessable',
+          'IDEMPOTENCY_KEY_REUSED',
+          'This Idempotency-Key was used for a different request; use a new key.',
+        );
+      }
+      res.setHeader('Location', `/skiers/${created.profile.skierID}`);
+      if (created.replayed) res.setHeader('Idempotent-Replayed', 'true');
+      sendJson(res, 201, skierProfile.parse(created.profile));
     },
 
     getSkier: async (req, res) => {

@@ -18,9 +18,13 @@ export interface RetryBudget {
   tryRetry: () => boolean;
 }
 
+/** The window is kept as this many buckets of counts: a request costs O(1), whatever the traffic. */
+const BUCKETS = 10;
+
 /**
  * Retries may be at most `ratio` of the requests of the last `windowMs` (plus a small floor so that a
- * quiet service can still retry): under overload, retries cannot multiply the load.
+ * quiet service can still retry): under overload, retries cannot multiply the load. The window slides by
+ * tenths of `windowMs`.
  */
 export function createRetryBudget(options: {
   ratio: number;
@@ -29,22 +33,36 @@ export function createRetryBudget(options: {
   now?: () => number;
 }): RetryBudget {
   const now = options.now ?? Date.now;
-  const requests: number[] = [];
-  const retries: number[] = [];
-  const prune = (list: number[]) => {
-    const oldest = now() - options.windowMs;
-    while (list.length > 0 && (list[0] as number) < oldest) list.shift();
+  const bucketMs = Math.max(1, options.windowMs / BUCKETS);
+  const requests = new Array<number>(BUCKETS).fill(0);
+  const retries = new Array<number>(BUCKETS).fill(0);
+  let requestSum = 0;
+  let retrySum = 0;
+  let current = Math.floor(now() / bucketMs);
+  // Empties the buckets that left the window since the last call; at most BUCKETS of them.
+  const advance = () => {
+    const bucket = Math.floor(now() / bucketMs);
+    for (let b = current + 1; b <= Math.min(bucket, current + BUCKETS); b++) {
+      const i = b % BUCKETS;
+      requestSum -= requests[i] as number;
+      retrySum -= retries[i] as number;
+      requests[i] = 0;
+      retries[i] = 0;
+    }
+    current = Math.max(current, bucket);
+    return current % BUCKETS;
   };
   return {
     recordRequest: () => {
-      prune(requests);
-      requests.push(now());
+      const i = advance();
+      requests[i] = (requests[i] as number) + 1;
+      requestSum += 1;
     },
     tryRetry: () => {
-      prune(requests);
-      prune(retries);
-      if (retries.length >= options.minPerWindow + options.ratio * requests.length) return false;
-      retries.push(now());
+      const i = advance();
+      if (retrySum >= options.minPerWindow + options.ratio * requestSum) return false;
+      retries[i] = (retries[i] as number) + 1;
+      retrySum += 1;
       return true;
     },
   };

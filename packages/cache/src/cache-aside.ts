@@ -42,6 +42,9 @@ const TOMBSTONE_SECONDS = 5;
 /** SET key TOMBSTONE EX seconds for every key, in one atomic call. */
 const BURY_SCRIPT = "for _, key in ipairs(KEYS) do redis.call('SET', key, ARGV[1], 'EX', ARGV[2]) end";
 
+/** Loads shared at once at most: far above the reads a process serves at once. */
+const MAX_SHARED_LOADS = 10_000;
+
 /** ±10 % so that keys written together do not expire together. */
 export function jitter(ttlSeconds: number, random = Math.random): number {
   return Math.max(1, Math.round(ttlSeconds * (0.9 + 0.2 * random())));
@@ -65,6 +68,8 @@ export function createCache(options: { redis: Redis; namespace: string; log: Log
     // One script call buries every key: a command per key cost the worker more than its insert did.
     bury: (keys: string[]) => guard(() => burying.skicoBury(keys.length, ...keys, TOMBSTONE, TOMBSTONE_SECONDS)),
   };
+  // Keyed by request input, but an entry lives only while its load runs; the cap bounds it even when loads
+  // hang. A read that finds it full loads on its own: single-flight is an economy, not a promise.
   const inFlight = new Map<string, Promise<unknown>>();
   const counts: CacheStats = { hits: 0, misses: 0, joins: 0, bypasses: 0 };
   const full = (key: string) => `${options.namespace}${key}`;
@@ -111,6 +116,7 @@ export function createCache(options: { redis: Redis; namespace: string; log: Log
         counts.joins += 1;
         return pending as Promise<T | undefined>;
       }
+      if (inFlight.size >= MAX_SHARED_LOADS) return load(key, loader, options);
       const started = load(key, loader, options).finally(() => inFlight.delete(key));
       inFlight.set(key, started);
       return started;

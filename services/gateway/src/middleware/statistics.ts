@@ -19,6 +19,7 @@ interface Bucket {
  */
 export function createStatistics(options: { windowSeconds: number; now?: () => number }) {
   const now = options.now ?? Date.now;
+  // Bounded by construction: keyed by route template and method, and node's parser knows a fixed list of methods.
   const routes = new Map<string, { url: string; operation: string; buckets: Bucket[] }>();
 
   const recent = (seconds: number): (EndpointStat & { count: number })[] => {

@@ -3,6 +3,7 @@ import type { ResortDetail } from '@skico/contracts';
 import { DependencyUnavailable } from '@skico/errors';
 import type { Upstream } from '@skico/http';
 import type { Breaker } from '@skico/resilience';
+import { LRUCache } from 'lru-cache';
 
 export interface MetadataOptions {
   upstream: Upstream;
@@ -13,14 +14,24 @@ export interface MetadataOptions {
   localTtlMs: number;
   /** How long Redis keeps it: a lift edit reaches new rides within local + shared TTL. */
   sharedTtlSeconds: number;
+  /** Resorts kept in this process at most; the least recently used leaves first. */
+  localMaxEntries?: number;
 }
+
+/** Far above the resorts a deployment has: only ids nobody has (a client's inventions) get evicted. */
+const DEFAULT_LOCAL_MAX_ENTRIES = 10_000;
 
 /**
  * Resort metadata (seasons, lifts and their vertical rise) from the resort service, cached in this
  * process and in Redis so that a ride does not cost a resort call.
  */
 export function createResortMetadata(options: MetadataOptions) {
-  const local = new Map<number, { value: ResortDetail | undefined; expires: number }>();
+  // Keyed by the resortID of a request: capped, so that ids a client makes up cannot fill the heap.
+  // Wrapped, since lru-cache keeps no undefined values and "no such resort" is an answer worth keeping.
+  const local = new LRUCache<number, { value: ResortDetail | undefined }>({
+    max: options.localMaxEntries ?? DEFAULT_LOCAL_MAX_ENTRIES,
+    ttl: options.localTtlMs,
+  });
 
   const fetchResort = async (resortID: number): Promise<ResortDetail | undefined> => {
     return options.breaker.run(async (signal) => {
@@ -40,12 +51,12 @@ export function createResortMetadata(options: MetadataOptions) {
     /** The resort's metadata, or undefined when the resort does not exist. */
     async get(resortID: number): Promise<ResortDetail | undefined> {
       const hit = local.get(resortID);
-      if (hit && hit.expires > Date.now()) return hit.value;
+      if (hit) return hit.value;
       const value = await options.cache.getOrLoad(`meta:${resortID}`, () => fetchResort(resortID), {
         ttlSeconds: options.sharedTtlSeconds,
         negativeTtlSeconds: 5,
       });
-      local.set(resortID, { value, expires: Date.now() + options.localTtlMs });
+      local.set(resortID, { value });
       return value;
     },
   };

@@ -1,3 +1,4 @@
+export { type ApiKeyVerifier, createApiKeyVerifier, issueApiKey } from './api-keys.ts';
 export {
   authorize,
   type Identity,

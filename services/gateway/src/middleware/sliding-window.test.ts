@@ -43,15 +43,28 @@ describe('sliding window', () => {
     expect(store.hit('other', tiny, 30)).toMatchObject({ allowed: true, remaining: 2 });
   });
 
-  it('when the store is full of stale keys, then they are dropped', () => {
+  it('when the store is full, then the least recently seen key makes room and has its budget again', () => {
     const store = createWindowStore(undefined, 2);
     const tiny = { limit: 1, windowMs: 1_000 };
     store.hit('a', tiny, 0);
     store.hit('b', tiny, 0);
-    store.hit('c', tiny, 5_000);
-    expect(store.size()).toBe(1);
-    // 'a' was dropped, so it has its budget again even within the same window as 'c'.
-    expect(store.hit('a', tiny, 5_001).allowed).toBe(true);
+    store.hit('b', tiny, 1);
+    store.hit('c', tiny, 2);
+    expect(store.size()).toBe(2);
+    expect(store.hit('b', tiny, 3).allowed).toBe(false);
+    // 'a' was dropped, so it has its budget again within the same window.
+    expect(store.hit('a', tiny, 4).allowed).toBe(true);
+  });
+
+  it('when a flood of distinct keys arrives within one window, then the store never holds more than its cap', () => {
+    const cap = 1_000;
+    const store = createWindowStore(async (items) => items.map(() => ({ current: 0, previous: 0 })), cap);
+    let largest = 0;
+    for (let i = 0; i < 200_000; i++) {
+      store.hit(`read:ip:${i}`, budget, 5_000);
+      largest = Math.max(largest, store.size());
+    }
+    expect(largest).toBe(cap);
   });
 });
 
@@ -95,6 +108,17 @@ describe('sliding window shared between replicas', () => {
     expect(shared.counts.get('k:0')).toBe(11);
     expect(a.hit('k', budget, 450).allowed).toBe(false);
     expect(b.hit('k', budget, 450).allowed).toBe(false);
+  });
+
+  it('when a key is dropped to make room before its counts were sent, then the next sync still sends them', async () => {
+    const shared = sharedCounters();
+    const store = createWindowStore(shared.share, 1);
+    for (let i = 0; i < 3; i++) store.hit('a', budget, 100 + i);
+    store.hit('b', budget, 200);
+    expect(store.size()).toBe(1);
+    await store.sync(300);
+    expect(shared.counts.get('a:0')).toBe(3);
+    expect(shared.counts.get('b:0')).toBe(1);
   });
 
   it('when a sync fails, then the counts are kept, limits still hold, and they are sent with the next sync', async () => {

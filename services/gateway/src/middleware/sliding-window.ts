@@ -1,4 +1,5 @@
 import type { Redis } from '@skico/cache';
+import { LRUCache } from 'lru-cache';
 
 /** A budget: at most `limit` requests in any window of `windowMs` (approximated over two fixed windows). */
 export interface Budget {
@@ -96,29 +97,34 @@ interface Entry {
  * budget by what it sends to the other replicas in that time; while the shared store cannot be reached,
  * each replica limits from what it knows, and its counts are sent once the store answers again.
  * Without `share` it is a plain in-memory limiter.
+ *
+ * At most `maxKeys` clients are held, least recently seen dropped first (an LRU, O(1) per request
+ * whatever the number of clients): a dropped client's unsent counts are still sent, and with `share` it
+ * takes its counts back from the shared store at its next sync.
  */
 export function createWindowStore(
   share?: (items: SyncItem[]) => Promise<SyncResult[]>,
   maxKeys = 100_000,
 ): WindowStore {
-  const entries = new Map<string, Entry>();
   /** Keys whose counts should be sent or refreshed. */
   const dirty = new Set<string>();
-  /** Counts of windows that ended before they were sent. */
+  /** Counts of windows that ended, or of dropped keys, before they were sent; at most `maxKeys`. */
   let closed: SyncItem[] = [];
-
-  /** Drops the keys whose windows have both ended, with nothing left to send. */
-  const prune = (now: number) => {
-    for (const [key, e] of entries) {
-      if (e.index < Math.floor(now / e.windowMs) - 1 && e.pending === 0 && e.sending === 0) {
-        entries.delete(key);
-        dirty.delete(key);
-      }
-    }
+  const keep = (item: SyncItem) => {
+    // Beyond the cap (the shared store unreachable for long under a flood of clients) counts are lost.
+    if (closed.length < maxKeys) closed.push(item);
   };
+  const entries = new LRUCache<string, Entry>({
+    max: maxKeys,
+    dispose: (e, key, reason) => {
+      if (reason !== 'evict') return;
+      dirty.delete(key);
+      if (share && e.pending > 0) keep({ key, index: e.index, windowMs: e.windowMs, add: e.pending });
+    },
+  });
 
   const roll = (key: string, e: Entry, index: number) => {
-    if (e.pending > 0) closed.push({ key, index: e.index, windowMs: e.windowMs, add: e.pending });
+    if (e.pending > 0) keep({ key, index: e.index, windowMs: e.windowMs, add: e.pending });
     e.previous = e.index === index - 1 ? e.current + e.sending + e.pending : 0;
     e.current = 0;
     e.sending = 0;
@@ -133,7 +139,6 @@ export function createWindowStore(
       const index = Math.floor(now / budget.windowMs);
       let e = entries.get(key);
       if (!e) {
-        if (entries.size >= maxKeys) prune(now);
         e = { windowMs: budget.windowMs, index, current: 0, previous: 0, sending: 0, pending: 0 };
         entries.set(key, e);
         if (share) dirty.add(key);
@@ -157,7 +162,8 @@ export function createWindowStore(
       const items: SyncItem[] = [];
       const open: Array<[Entry, SyncItem]> = [];
       for (const key of dirty) {
-        const e = entries.get(key);
+        // peek: a sync is not a sign of the client's activity, so it leaves the eviction order alone.
+        const e = entries.peek(key);
         if (!e) continue;
         const item = { key, index: e.index, windowMs: e.windowMs, add: e.pending };
         e.sending += e.pending;
@@ -175,12 +181,14 @@ export function createWindowStore(
       } catch (err) {
         // Keep what was not sent, to send it with the next sync.
         for (const [e, item] of open) {
-          if (e.index !== item.index) continue;
-          e.pending += item.add;
-          e.sending -= item.add;
-          dirty.add(item.key);
+          if (entries.peek(item.key) !== e) keep(item);
+          else if (e.index === item.index) {
+            e.pending += item.add;
+            e.sending -= item.add;
+            dirty.add(item.key);
+          }
         }
-        closed.push(...ended.filter((c) => c.index >= Math.floor(now / c.windowMs) - 1));
+        for (const c of ended) if (c.index >= Math.floor(now / c.windowMs) - 1) keep(c);
         throw err;
       }
       open.forEach(([e, item], i) => {

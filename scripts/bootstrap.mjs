@@ -63,6 +63,7 @@ ensureInstalled();
 const scripts = {
   start: 'packages/stack/src/cli/start.ts',
   test: 'packages/stack/src/cli/test.ts',
+  build: 'packages/stack/src/cli/build.ts',
   'db-setup': 'packages/stack/src/cli/db-setup.ts',
   'lint-extra': 'packages/stack/src/cli/lint-extra.ts',
   token: 'services/gateway/src/cli/mint-token.ts',

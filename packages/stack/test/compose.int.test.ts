@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { processes, repoRoot } from '../src/processes.ts';
+import { commands, processes, repoRoot } from '../src/processes.ts';
 import { defaultSettings, processEnv, type StackSettings } from '../src/stack-env.ts';
 import {
   contextSources,
@@ -77,10 +77,10 @@ describe('docker-compose.yml', () => {
       expect(env[spec.portVar]).toBe(String(spec.defaultPort));
     });
 
-    it('when it starts, then it runs the entry of the process table from its service folder', () => {
+    it('when it starts, then it runs the compiled entry of the process table from its service folder', () => {
       const { working_dir, command, build } = service(spec.name);
       expect(working_dir).toBe(`/app/${spec.dir}`);
-      expect(command).toEqual(['node', '--import', 'tsx', spec.entry]);
+      expect(command).toEqual(['node', spec.built]);
       expect(existsSync(join(repoRoot, spec.dir, spec.entry))).toBe(true);
       expect(build).toBeDefined();
     });
@@ -128,8 +128,10 @@ describe('docker-compose.yml', () => {
 
   it('when the migrations run, then the one-shot service sets up the database on the postgres container', () => {
     const migrate = service('migrate');
-    expect(migrate.command).toEqual(['node', '--import', 'tsx', 'packages/stack/src/cli/db-setup.ts']);
-    expect(existsSync(join(repoRoot, 'packages/stack/src/cli/db-setup.ts'))).toBe(true);
+    const { dir, entry, built } = commands.dbSetup;
+    expect(migrate.working_dir).toBe('/app');
+    expect(migrate.command).toEqual(['node', `${dir}/${built}`]);
+    expect(existsSync(join(repoRoot, dir, entry))).toBe(true);
     expect(new URL(environmentOf(migrate).ADMIN_DATABASE_URL ?? '').host).toBe(inCompose.postgres);
     expect(environmentOf(migrate).SKICO_DATABASE).toBe(defaultSettings.database);
     expect(dependenciesOf(migrate).postgres).toBe('service_healthy');
@@ -258,13 +260,19 @@ describe('Dockerfile', () => {
     for (const i of installs) expect(i.args).toContain(`pnpm@${pnpm}`);
   });
 
-  it('when only production dependencies are installed, then tsx, which runs every process, is one of them', () => {
-    const prodInstall = stages.flatMap((s) => s.instructions).some((i) => /pnpm install .*--prod/.test(i.args));
-    if (!prodInstall) return;
-    expect(
-      rootPackage.dependencies?.tsx,
-      'move tsx from devDependencies to dependencies in the root package.json',
-    ).toBeDefined();
+  it('when the image runs, then it holds the build output with production dependencies, and no tsx', () => {
+    const copies = final?.instructions.filter((i) => i.keyword === 'COPY') ?? [];
+    const from = copies.map((i) => /--from=(\S+)/.exec(i.args)?.[1]);
+    expect(from).toEqual(['prod']);
+    const prod = stages.find((s) => s.name === 'prod')?.instructions ?? [];
+    expect(prod.filter((i) => i.keyword === 'COPY').map((i) => i.args)).toEqual(['--from=build /deploy ./']);
+    expect(prod.some((i) => /pnpm install .*--prod/.test(i.args))).toBe(true);
+    const build = stages.find((s) => s.name === 'build')?.instructions ?? [];
+    expect(build.map((i) => i.args)).toContain('pnpm run build --out /deploy');
+    expect(rootPackage.dependencies?.tsx, 'tsx is a devDependency: production runs JavaScript').toBeUndefined();
+    const gateway = processes.find((p) => p.public);
+    const cmd = JSON.parse(final?.instructions.find((i) => i.keyword === 'CMD')?.args ?? '[]') as string[];
+    expect(cmd).toEqual(['node', `${gateway?.dir}/${gateway?.built}`]);
   });
 
   it('when files are copied from the build context, then they exist and .dockerignore keeps them', () => {

@@ -12,7 +12,7 @@ import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisrup
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IService } from 'kubernetes-models/v1/Service';
 import { describe, expect, it } from 'vitest';
-import { type ProcessSpec, processes, repoRoot } from '../src/processes.ts';
+import { commands, type ProcessSpec, processes, repoRoot } from '../src/processes.ts';
 import { defaultSettings, processEnv, type StackSettings } from '../src/stack-env.ts';
 import {
   buildKustomization,
@@ -205,10 +205,10 @@ describe.each(kustomizations)('kustomization $dir', (k) => {
   });
 
   describe.each(processes)('process $name', (spec) => {
-    it('when it starts, then it runs the entry of the process table from its service folder in the Skico image', () => {
+    it('when it starts, then it runs the compiled entry of the process table from its service folder in the image', () => {
       const c = appContainer(build(), spec);
       expect(c.workingDir).toBe(`/app/${spec.dir}`);
-      expect(c.command).toEqual(['node', '--import', 'tsx', spec.entry]);
+      expect(c.command).toEqual(['node', spec.built]);
       expect(existsSync(join(repoRoot, spec.dir, spec.entry))).toBe(true);
       expect(c.image).toMatch(new RegExp(`^${image}:[\\w.-]+$`));
     });
@@ -384,8 +384,9 @@ describe.each(kustomizations)('kustomization $dir', (k) => {
     const job = named<IJob>(objects, 'Job', 'migrate').spec?.template.spec;
     const [c] = job?.containers ?? [];
     expect(c?.workingDir).toBe('/app');
-    expect(c?.command).toEqual(['node', '--import', 'tsx', 'packages/stack/src/cli/db-setup.ts']);
-    expect(existsSync(join(repoRoot, 'packages/stack/src/cli/db-setup.ts'))).toBe(true);
+    const { dir, entry, built } = commands.dbSetup;
+    expect(c?.command).toEqual(['node', `${dir}/${built}`]);
+    expect(existsSync(join(repoRoot, dir, entry))).toBe(true);
     expect(c?.image).toMatch(new RegExp(`^${image}:`));
     expect(job?.restartPolicy).toBe('OnFailure');
     const env = containerEnv(objects, c as IContainer);

@@ -1,5 +1,6 @@
 import type { Logger } from '@skico/log';
 import amqp, { type ChannelModel } from 'amqplib';
+import { topologyMismatchOf } from './topology-mismatch.ts';
 
 export type { ChannelModel };
 
@@ -22,10 +23,14 @@ export interface AmqpConnection {
   current: () => ChannelModel | undefined;
   /**
    * Runs on every (re)connection, in registration order: declare the topology, open channels. A listener
-   * that fails closes that connection and a new one is tried.
+   * that fails closes that connection and a new one is tried, except when the broker refused a declaration
+   * as inequivalent to what exists (TopologyMismatch): then the connection gives up for good.
    */
   onConnect: (listener: ConnectListener) => void;
-  /** Resolves once connected, or rejects after the timeout. */
+  /**
+   * Resolves once connected, or rejects after the timeout.
+   * @throws TopologyMismatch at once when the declared topology conflicts with the broker's.
+   */
   ready: (timeoutMs: number) => Promise<void>;
   close: () => Promise<void>;
 }
@@ -37,14 +42,16 @@ export interface AmqpConnection {
 export function createAmqpConnection(options: AmqpConnectionOptions): AmqpConnection {
   const { log } = options;
   const listeners: ConnectListener[] = [];
-  const waiters = new Set<() => void>();
+  const waiters = new Set<{ wake: () => void; fail: (err: Error) => void }>();
   let connection: ChannelModel | undefined;
   let closing = false;
+  // Set when the broker refused our declarations as inequivalent: every reconnection would be refused alike.
+  let failure: Error | undefined;
   let attempt = 0;
   let timer: NodeJS.Timeout | undefined;
 
   const schedule = () => {
-    if (closing) return;
+    if (closing || failure) return;
     const delay = Math.min(options.reconnectMaxMs ?? 5_000, (options.reconnectMinMs ?? 100) * 2 ** attempt);
     attempt += 1;
     timer = setTimeout(() => void connect(), delay);
@@ -74,9 +81,16 @@ export function createAmqpConnection(options: AmqpConnectionOptions): AmqpConnec
       connection = candidate;
       if (attempt > 0) log.info('rabbitmq connected');
       attempt = 0;
-      for (const wake of waiters) wake();
+      for (const waiter of waiters) waiter.wake();
     } catch (err) {
-      log.warn({ err: (err as Error).message, attempt }, 'rabbitmq connect failed');
+      const mismatch = topologyMismatchOf(err);
+      if (mismatch) {
+        failure = mismatch;
+        // The connection may have closed first and scheduled a retry, which would be refused alike.
+        clearTimeout(timer);
+        log.error({ err: mismatch.message, argument: mismatch.argument }, 'rabbitmq topology mismatch');
+        for (const waiter of waiters) waiter.fail(mismatch);
+      } else log.warn({ err: (err as Error).message, attempt }, 'rabbitmq connect failed');
       if (candidate) await candidate.close().catch(() => undefined);
       else schedule();
     }
@@ -89,21 +103,29 @@ export function createAmqpConnection(options: AmqpConnectionOptions): AmqpConnec
     onConnect: (listener) => {
       listeners.push(listener);
     },
-    ready: (timeoutMs) =>
-      connection
-        ? Promise.resolve()
-        : new Promise<void>((resolve, reject) => {
-            const wake = () => {
-              clearTimeout(limit);
-              waiters.delete(wake);
-              resolve();
-            };
-            const limit = setTimeout(() => {
-              waiters.delete(wake);
-              reject(new Error(`rabbitmq not connected within ${timeoutMs} ms`));
-            }, timeoutMs);
-            waiters.add(wake);
-          }),
+    ready: (timeoutMs) => {
+      if (failure) return Promise.reject(failure);
+      if (connection) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        const waiter = {
+          wake: () => {
+            clearTimeout(limit);
+            waiters.delete(waiter);
+            resolve();
+          },
+          fail: (err: Error) => {
+            clearTimeout(limit);
+            waiters.delete(waiter);
+            reject(err);
+          },
+        };
+        const limit = setTimeout(
+          () => waiter.fail(new Error(`rabbitmq not connected within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+        waiters.add(waiter);
+      });
+    },
     close: async () => {
       closing = true;
       clearTimeout(timer);

@@ -32,3 +32,4 @@ export {
   persistQueueArguments,
   type QueueLimits,
 } from './topology.ts';
+export { isTopologyMismatch, TopologyMismatch } from './topology-mismatch.ts';

@@ -1,3 +1,4 @@
+import type { Logger } from '@skico/log';
 import {
   ATTR_MESSAGING_DESTINATION_NAME,
   ATTR_MESSAGING_MESSAGE_ID,
@@ -9,14 +10,18 @@ import {
   injectContext,
   SpanKind,
 } from '@skico/tracing';
-import type { ConfirmChannel } from 'amqplib';
+import type { ConfirmChannel, Message } from 'amqplib';
 import type { AmqpConnection } from './connection.ts';
+import { keepChannel } from './kept-channel.ts';
 
 const brand = Symbol.for('skico.PublishFailed');
 
-export type PublishFailure = 'not-connected' | 'nacked' | 'channel-closed' | 'timeout';
+export type PublishFailure = 'not-connected' | 'nacked' | 'unroutable' | 'channel-closed' | 'timeout';
 
-/** The broker did not confirm a message: it may or may not have it, so the caller must not assume it. */
+/**
+ * The broker did not confirm a message into a queue: it may or may not have it (or, when `unroutable`, it
+ * reached no queue at all), so the caller must not assume it.
+ */
 export class PublishFailed extends Error {
   readonly [brand] = true;
   readonly reason: PublishFailure;
@@ -41,33 +46,49 @@ export interface PublishOptions {
 
 export interface Publisher {
   /**
-   * Publishes a persistent message on a confirm channel and resolves once the broker confirmed it.
-   * @throws PublishFailed when not connected, nacked (e.g. the queue is full), the channel closed, or the
-   * confirm did not come in time.
+   * Publishes a persistent, mandatory message on a confirm channel and resolves once the broker confirmed
+   * it into a queue.
+   * @throws PublishFailed when not connected, nacked (e.g. the queue is full), returned as unroutable (no
+   * queue bound), the channel closed, or the confirm did not come in time.
    */
   publish: (body: unknown, options: PublishOptions) => Promise<void>;
   connected: () => boolean;
 }
 
-/** A confirm-channel publisher to one exchange and routing key, re-opened on every reconnection. */
+// Names each publish, so that a returned message is matched to its own publish whatever else is in flight.
+const publishIdHeader = 'publish-id';
+
+/**
+ * A confirm-channel publisher to one exchange and routing key; its channel is opened on every reconnection
+ * and reopened when a channel error closes it.
+ */
 export function createPublisher(
   connection: AmqpConnection,
   target: { exchange: string; routingKey: string },
+  options: { log?: Logger } = {},
 ): Publisher {
-  let channel: ConfirmChannel | undefined;
-
-  connection.onConnect(async (conn) => {
-    const opened = await conn.createConfirmChannel();
-    opened.on('error', () => undefined);
-    opened.once('close', () => {
-      if (channel === opened) channel = undefined;
-    });
-    channel = opened;
+  // A mandatory message that reaches no queue comes back as basic.return, which the broker sends before
+  // the basic.ack of the same message: by the time its confirm callback runs, its id is in here.
+  const returned = new Set<string>();
+  let published = 0;
+  const channel = keepChannel<ConfirmChannel>(connection, {
+    name: 'publisher',
+    log: options.log,
+    open: async (conn) => {
+      const opened = await conn.createConfirmChannel();
+      opened.on('return', (message: Message) => {
+        const id = message.properties.headers?.[publishIdHeader];
+        if (typeof id === 'string') returned.add(id);
+      });
+      return opened;
+    },
   });
 
   const send = (body: unknown, options: PublishOptions) => {
-    const open = channel;
+    const open = channel.current();
     if (!open) return Promise.reject(new PublishFailed('not-connected'));
+    published += 1;
+    const id = String(published);
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new PublishFailed('timeout')), options.timeoutMs);
       try {
@@ -77,21 +98,26 @@ export function createPublisher(
           Buffer.from(JSON.stringify(body)),
           {
             persistent: true,
+            mandatory: true,
             contentType: 'application/json',
             messageId: options.messageId,
             timestamp: Math.floor(Date.now() / 1000),
             // Milliseconds, which the AMQP timestamp (seconds) cannot carry: the consumer's lag metric.
-            headers: { ...options.headers, 'x-published-at': Date.now() },
+            headers: { ...options.headers, 'x-published-at': Date.now(), [publishIdHeader]: id },
           },
+          // Called once for every publish (ack, nack, or the channel closing), so the id always leaves the set.
           (err) => {
             clearTimeout(timer);
-            if (!err) resolve();
-            else
+            const unroutable = returned.delete(id);
+            if (err)
               reject(new PublishFailed(/nack/.test(String(err.message)) ? 'nacked' : 'channel-closed', { cause: err }));
+            else if (unroutable) reject(new PublishFailed('unroutable'));
+            else resolve();
           },
         );
       } catch (cause) {
         clearTimeout(timer);
+        returned.delete(id);
         reject(new PublishFailed('channel-closed', { cause }));
       }
     });
@@ -106,7 +132,7 @@ export function createPublisher(
     [ATTR_MESSAGING_RABBITMQ_ROUTING_KEY]: target.routingKey,
   };
   return {
-    connected: () => channel !== undefined,
+    connected: () => channel.current() !== undefined,
     // Within a trace: a producer span until the broker confirms, whose context travels in the message
     // headers (next to x-request-id), so that the consumer's span for the message becomes its child.
     publish: tracer

@@ -1,21 +1,30 @@
 import type { Channel } from 'amqplib';
 import type { AmqpConnection } from './connection.ts';
 
-/** Reads queue depths on a channel of its own (a failed check closes a channel; it is reopened). */
+/**
+ * Reads queue depths on one channel of its own, shared by every concurrent call (amqplib runs a channel's
+ * calls one after another). A failed check closes the channel; the next call opens one again.
+ */
 export function createQueueInspector(connection: AmqpConnection) {
-  let channel: Channel | undefined;
+  // The channel, or its opening while that is under way, so that calls arriving meanwhile wait for it.
+  let channel: Promise<Channel> | undefined;
 
-  const open = async (): Promise<Channel | undefined> => {
+  const open = (): Promise<Channel> | undefined => {
     if (channel) return channel;
     const conn = connection.current();
     if (!conn) return undefined;
-    const opened = await conn.createChannel();
-    opened.on('error', () => undefined);
-    opened.once('close', () => {
-      if (channel === opened) channel = undefined;
+    const opening = conn.createChannel().then((opened) => {
+      opened.on('error', () => undefined);
+      opened.once('close', () => {
+        if (channel === opening) channel = undefined;
+      });
+      return opened;
     });
-    channel = opened;
-    return opened;
+    channel = opening;
+    opening.catch(() => {
+      if (channel === opening) channel = undefined;
+    });
+    return opening;
   };
 
   return {
@@ -29,8 +38,15 @@ export function createQueueInspector(connection: AmqpConnection) {
         timer = setTimeout(() => resolve(undefined), timeoutMs);
       });
       const ask = async () => {
-        const ch = await open();
-        return ch ? (await ch.checkQueue(queue)).messageCount : undefined;
+        const opening = open();
+        if (!opening) return undefined;
+        try {
+          return (await (await opening).checkQueue(queue)).messageCount;
+        } catch (err) {
+          // The broker closes the channel on a failed check, perhaps after this answer arrived.
+          if (channel === opening) channel = undefined;
+          throw err;
+        }
       };
       try {
         return await Promise.race([ask(), late]);

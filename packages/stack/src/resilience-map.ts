@@ -109,6 +109,25 @@ loop lags more than ${g.shedding.maxLagMs} ms.
 | Redis (reads, idempotency) | reads go to Postgres; POSTs run without the idempotency record |
 | resort service (lift-ride) | resort metadata from the cache (10 s in process, ${defaults.liftRide.METADATA_TTL_SECONDS} s in Redis) |
 | lift-ride service (skier) | the profile answers without stats, \`degraded: true\` |
+
+## Messaging
+
+- A publish counts only once the broker confirmed it into a queue. Publishes are \`mandatory\`: a message
+  that reaches no queue (a binding or queue deleted) comes back and fails like a nack, so its ride takes the
+  fallback or gets 503, never 201.
+- A channel that the broker closes on its own (a channel error) is opened again on the same connection
+  after 50 ms, backing off to 2 s; a dropped connection is made again with backoff and the topology declared.
+- A queue that exists with other arguments than declared (a changed \`QUEUE_DELIVERY_LIMIT\` or
+  \`QUEUE_MAX_LENGTH\`: 406 PRECONDITION_FAILED) is not retried: the connection logs one error naming the
+  argument, both values and what to do, and stops; the API and the worker refuse to start with it.
+- \`npm run dead-letters -- list\` uses up no delivery attempt: it puts a confirmed copy of each letter it
+  shows (same content and headers, the broker's counters at zero) at the back of the dead queue, then acks
+  the original. A requeue would count: RabbitMQ 3.10 to 3.13 count every return in \`x-delivery-count\` (no
+  limit unless one is set); 4.0 to 4.2 count every return against a default delivery limit of 20 and drop
+  a message past it that has no dead-letter exchange, as the dead queue has none; 4.3 counts failed
+  deliveries against the limit and every acquisition in \`x-acquired-count\`. Redrive acks a dead letter
+  only once its copy is confirmed into the persist queue.
+- Health checks and metrics read queue depths on one channel per process, however many ask at once.
 `;
 }
 

@@ -8,7 +8,7 @@ import {
   listen,
   runProcess,
 } from '@skico/http';
-import { createPublisher, createQueueInspector } from '@skico/messaging';
+import { createPublisher, createQueueInspector, isTopologyMismatch } from '@skico/messaging';
 import { createBreaker } from '@skico/resilience';
 import { createApp } from './app.ts';
 import { createLiftRideClients } from './composition.ts';
@@ -22,17 +22,22 @@ import { liftRideDependencies } from './resilience.ts';
 
 await runProcess({ service: 'lift-ride', configSchema: liftRideConfigSchema }, async ({ config, log, lifecycle }) => {
   const clients = await createLiftRideClients(config, log, lifecycle, 'lift-ride');
-  const publisher = createPublisher(clients.amqp, {
-    exchange: clients.topology.exchange,
-    routingKey: clients.topology.routingKey,
-  });
+  const publisher = createPublisher(
+    clients.amqp,
+    { exchange: clients.topology.exchange, routingKey: clients.topology.routingKey },
+    { log },
+  );
   const rabbitmq = createBreaker(liftRideDependencies.rabbitmq);
   const fallback = createBreaker({ ...liftRideDependencies.fallback, capacity: config.FALLBACK_CONCURRENCY });
   const resortBreaker = createBreaker(liftRideDependencies.resort);
   const resort = createUpstream({ name: 'resort', baseUrl: config.RESORT_URL, connections: 16 });
   lifecycle.onShutdown('resort client', () => resort.close());
-  // Waits briefly for the broker so that the first rides are queued; without it they take the fallback.
-  await clients.amqp.ready(5_000).catch(() => log.warn('starting without rabbitmq'));
+  // Waits briefly for the broker so that the first rides are queued; without it they take the fallback. A
+  // queue that exists with other arguments is a configuration error that no retry mends: the start fails.
+  await clients.amqp.ready(5_000).catch((err) => {
+    if (isTopologyMismatch(err)) throw err;
+    log.warn('starting without rabbitmq');
+  });
   const metrics = createMetricsRegistry('lift-ride');
   const inspector = createQueueInspector(clients.amqp);
 
@@ -70,7 +75,8 @@ await runProcess({ service: 'lift-ride', configSchema: liftRideConfigSchema }, a
     log,
     rides,
     metrics,
-    readiness: { postgres: () => clients.pool.query('SELECT 1') },
+    // Through the breaker: a probe cannot pile up on a hung Postgres.
+    readiness: { postgres: () => clients.postgres.run(() => clients.pool.query('SELECT 1')) },
     healthDeps: liftRideHealthDeps({
       ...clients,
       breakers: [clients.postgres, rabbitmq, fallback, resortBreaker],

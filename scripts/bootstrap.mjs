@@ -67,6 +67,7 @@ const scripts = {
   'db-setup': 'packages/stack/src/cli/db-setup.ts',
   'lint-extra': 'packages/stack/src/cli/lint-extra.ts',
   token: 'services/gateway/src/cli/mint-token.ts',
+  'api-key': 'services/gateway/src/cli/issue-api-key.ts',
   'dead-letters': 'services/lift-ride/src/cli/dead-letters.ts',
   'load-growth': 'packages/load/src/growth/cli.ts',
   load: 'packages/load/src/cli.ts',

@@ -44,7 +44,7 @@ const dev: Kustomization = { dir: 'infra/k8s/overlays/dev', namespace: 'skico-de
 const prod: Kustomization = {
   dir: 'infra/k8s/overlays/prod',
   namespace: 'skico',
-  extraEnv: { all: { NODE_ENV: 'production' }, byProcess: { gateway: ['JWT_SECRET'] } },
+  extraEnv: { all: { NODE_ENV: 'production' }, byProcess: { gateway: ['JWT_SECRET', 'API_KEY_SECRET'] } },
 };
 const kustomizations = [base, dev, prod];
 
@@ -469,6 +469,8 @@ describe('overlays', () => {
     const gateway = processes.find((p) => p.public) as ProcessSpec;
     const jwt = appContainer(objects, gateway).env?.find((e) => e.name === 'JWT_SECRET');
     expect(jwt?.valueFrom?.secretKeyRef).toEqual({ name: 'skico-jwt', key: 'JWT_SECRET' });
+    const apiKeys = appContainer(objects, gateway).env?.find((e) => e.name === 'API_KEY_SECRET');
+    expect(apiKeys?.valueFrom?.secretKeyRef).toEqual({ name: 'skico-jwt', key: 'API_KEY_SECRET' });
     expect(objects.some((o) => o.kind === 'Secret' && o.metadata.name === 'skico-jwt')).toBe(false);
   });
 

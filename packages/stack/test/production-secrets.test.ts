@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig } from '@skico/config';
-import { DEVELOPMENT_JWT_SECRET, gatewayConfigSchema } from '@skico/gateway/config';
+import { DEVELOPMENT_API_KEY_SECRET, DEVELOPMENT_JWT_SECRET, gatewayConfigSchema } from '@skico/gateway/config';
 import { liftRideConfigSchema } from '@skico/lift-ride/config';
 import { resortConfigSchema } from '@skico/resort/config';
 import { skierConfigSchema } from '@skico/skier/config';
@@ -11,7 +11,7 @@ import { processes, repoRoot, serviceSchemas } from '../src/processes.ts';
 
 /** The development secrets: each process must refuse to start with them in production. */
 const refused: Record<string, string[]> = {
-  gateway: ['JWT_SECRET'],
+  gateway: ['JWT_SECRET', 'API_KEY_SECRET'],
   resort: ['DATABASE_URL'],
   skier: ['DATABASE_URL'],
   'lift-ride': ['DATABASE_URL', 'AMQP_URL'],
@@ -59,7 +59,9 @@ describe('secrets in production', () => {
   it('when production secrets are given, then every config loads', () => {
     const prod = { NODE_ENV: 'production' };
     const db = (role: string) => `postgres://${role}:${'p'.repeat(24)}@db.internal:5432/skico`;
-    expect(() => loadConfig(gatewayConfigSchema, { ...prod, JWT_SECRET: 's'.repeat(48) })).not.toThrow();
+    expect(() =>
+      loadConfig(gatewayConfigSchema, { ...prod, JWT_SECRET: 's'.repeat(48), API_KEY_SECRET: 'k'.repeat(48) }),
+    ).not.toThrow();
     expect(() => loadConfig(resortConfigSchema, { ...prod, DATABASE_URL: db('resort_svc') })).not.toThrow();
     expect(() => loadConfig(skierConfigSchema, { ...prod, DATABASE_URL: db('skier_svc') })).not.toThrow();
     expect(() =>
@@ -78,7 +80,12 @@ describe('secrets in production', () => {
   });
 
   it('when the source is searched for the development secrets, then they sit only in config schemas and the stack table', async () => {
-    const secrets = [DEVELOPMENT_JWT_SECRET, ...serviceSchemas.map((s) => s.password), 'guest:guest'];
+    const secrets = [
+      DEVELOPMENT_JWT_SECRET,
+      DEVELOPMENT_API_KEY_SECRET,
+      ...serviceSchemas.map((s) => s.password),
+      'guest:guest',
+    ];
     const allowed = /^(services\/[\w-]+\/src\/config\.ts|packages\/stack\/src\/(processes|stack-env)\.ts)$/;
     const found: string[] = [];
     for (const root of ['services', 'packages']) {

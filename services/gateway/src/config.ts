@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { securityFields } from './security-config.ts';
 
 export const DEVELOPMENT_JWT_SECRET = 'skico-development-secret-do-not-use-in-production';
+export const DEVELOPMENT_API_KEY_SECRET = 'skico-development-api-key-secret-not-for-production';
 
 export const gatewayConfigSchema = z
   .object({
@@ -29,17 +30,22 @@ export const gatewayConfigSchema = z
     JWT_SECRET: z.string().min(32).default(DEVELOPMENT_JWT_SECRET).describe('HS256 key that signs bearer tokens.'),
     JWT_ISSUER: z.string().min(1).default('skico').describe('Expected `iss` of bearer tokens.'),
     JWT_AUDIENCE: z.string().min(1).default('skico-api').describe('Expected `aud` of bearer tokens.'),
+    API_KEY_SECRET: z
+      .string()
+      .min(32)
+      .default(DEVELOPMENT_API_KEY_SECRET)
+      .describe('HMAC key that signs API keys (`npm run api-key`); changing it revokes every key issued.'),
     IDEMPOTENCY_RETENTION_SECONDS: positiveInt(86_400, 'How long an Idempotency-Key answer is kept for replay.'),
     STATISTICS_WINDOW_SECONDS: positiveInt(300, 'Rolling window of the /statistics latencies.'),
     ...securityFields(),
   })
   .superRefine((config, ctx) => {
-    if (config.NODE_ENV === 'production' && config.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['JWT_SECRET'],
-        message: 'the development secret is refused in production',
-      });
+    if (config.NODE_ENV !== 'production') return;
+    const development = { JWT_SECRET: DEVELOPMENT_JWT_SECRET, API_KEY_SECRET: DEVELOPMENT_API_KEY_SECRET };
+    for (const [variable, secret] of Object.entries(development)) {
+      if (config[variable as keyof typeof development] === secret) {
+        ctx.addIssue({ code: 'custom', path: [variable], message: 'the development secret is refused in production' });
+      }
     }
   });
 

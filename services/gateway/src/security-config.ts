@@ -1,9 +1,10 @@
+import { createApiKeyVerifier } from '@skico/auth';
 import type { Redis } from '@skico/cache';
 import { flag, positiveInt } from '@skico/config';
 import type { Logger } from '@skico/log';
 import type { Breaker } from '@skico/resilience';
 import { z } from 'zod';
-import { createRateLimiter, type RateLimiter } from './middleware/rate-limit.ts';
+import { type ClientIdentity, createRateLimiter, type RateLimiter } from './middleware/rate-limit.ts';
 
 const origin = z.string().regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/, 'an origin: scheme://host[:port]');
 
@@ -13,7 +14,7 @@ const origin = z.string().regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/, 'an origi
  * docs/security.md explains the numbers.
  */
 export const securityFields = () => ({
-  RATE_LIMIT_ENABLED: flag(true, 'Whether the gateway rate-limits clients (per API key, else per IP).'),
+  RATE_LIMIT_ENABLED: flag(true, 'Whether the gateway rate-limits clients (per issued API key, else per IP).'),
   RATE_LIMIT_WINDOW_SECONDS: positiveInt(10, 'Length of the sliding rate-limit window, in seconds.'),
   RATE_LIMIT_SYNC_MS: positiveInt(
     50,
@@ -23,6 +24,10 @@ export const securityFields = () => ({
   RATE_LIMIT_RIDES: positiveInt(300_000, 'Lift-ride POSTs one client may send per window.'),
   RATE_LIMIT_WRITES: positiveInt(20_000, 'Other non-admin writes (skier profiles) one client may send per window.'),
   RATE_LIMIT_ADMIN: positiveInt(2_000, 'Admin-only requests one client may send per window.'),
+  RATE_LIMIT_MAX_CLIENTS: positiveInt(
+    100_000,
+    'Budgets (one per client and class of traffic) each gateway keeps in memory at most; the least recently used make room and read their counts back from Redis.',
+  ),
   TRUST_PROXY_HOPS: z.coerce
     .number()
     .int()
@@ -55,7 +60,10 @@ export const securityFields = () => ({
   MAX_JSON_DEPTH: positiveInt(8, 'Deepest nesting of arrays and objects accepted in a JSON body; more is 400.'),
 });
 
-type SecurityConfig = z.infer<z.ZodObject<ReturnType<typeof securityFields>>>;
+type SecurityConfig = z.infer<z.ZodObject<ReturnType<typeof securityFields>>> & {
+  /** The secret that signs API keys (in the gateway's config, next to JWT_SECRET). */
+  API_KEY_SECRET: string;
+};
 
 /** What app.ts mounts at the front door, from the config: limits, CORS origins and the rate limiter. */
 export interface GatewaySecurity {
@@ -65,6 +73,8 @@ export interface GatewaySecurity {
   maxUrlLength: number;
   maxQueryParams: number;
   maxJsonDepth: number;
+  /** Who is asking: an issued API key, else the address; use with `clientOf`. */
+  identity: ClientIdentity;
   /** Absent when RATE_LIMIT_ENABLED is false. */
   rateLimiter?: RateLimiter;
 }
@@ -74,6 +84,10 @@ export function createGatewaySecurity(
   config: SecurityConfig,
   deps: { redis: Redis; breaker: Breaker; log: Logger },
 ): GatewaySecurity {
+  const identity = {
+    trustProxyHops: config.TRUST_PROXY_HOPS,
+    verifyApiKey: createApiKeyVerifier(config.API_KEY_SECRET),
+  };
   return {
     corsOrigins: config.CORS_ORIGINS,
     trustProxyHops: config.TRUST_PROXY_HOPS,
@@ -81,12 +95,14 @@ export function createGatewaySecurity(
     maxUrlLength: config.MAX_URL_LENGTH,
     maxQueryParams: config.MAX_QUERY_PARAMS,
     maxJsonDepth: config.MAX_JSON_DEPTH,
+    identity,
     rateLimiter: config.RATE_LIMIT_ENABLED
       ? createRateLimiter({
           ...deps,
           windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
           syncMs: config.RATE_LIMIT_SYNC_MS,
-          trustProxyHops: config.TRUST_PROXY_HOPS,
+          identity,
+          maxClients: config.RATE_LIMIT_MAX_CLIENTS,
           limits: {
             read: config.RATE_LIMIT_READS,
             ride: config.RATE_LIMIT_RIDES,

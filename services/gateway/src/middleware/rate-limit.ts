@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiKeyVerifier } from '@skico/auth';
 import type { Redis } from '@skico/cache';
 import type { Operation } from '@skico/contracts';
 import { AppError } from '@skico/errors';
@@ -21,8 +21,9 @@ export interface RateLimitOptions {
   /** How often the counts are shared through Redis, in ms. */
   syncMs: number;
   limits: Record<RateClass, number>;
-  /** Proxies in front of the gateway whose X-Forwarded-For entry is trusted for the client's address. */
-  trustProxyHops: number;
+  /** Clients counted in this process's memory at most; the least recently seen make room. */
+  maxClients: number;
+  identity: ClientIdentity;
   log: Logger;
   now?: () => number;
 }
@@ -34,18 +35,25 @@ export function rateClassOf(operation: Operation): RateClass {
   return operation.method === 'GET' ? 'read' : 'write';
 }
 
-const apiKeyFormat = /^[\x21-\x7e]{1,200}$/;
+/** How the gateway tells clients apart. */
+export interface ClientIdentity {
+  /** Proxies in front of the gateway whose X-Forwarded-For entry is trusted for the client's address. */
+  trustProxyHops: number;
+  /** Recognizes the API keys the system issued (`npm run api-key`). */
+  verifyApiKey: ApiKeyVerifier;
+}
 
 /**
- * Who is asking: the X-Api-Key header when present and well-formed (hashed, never stored as sent), else
- * the client address (behind TRUST_PROXY_HOPS proxies, as express's `trust proxy` reads it).
+ * Who is asking: the key id of an X-Api-Key that the system issued, else the client address (behind
+ * `trustProxyHops` proxies, as express's `trust proxy` reads it). An unknown or forged key counts as no
+ * key, so that sending a new key per request never buys a new budget.
  */
-export function clientOf(req: IncomingMessage, trustProxyHops: number): string {
+export function clientOf(req: IncomingMessage, identity: ClientIdentity): string {
   const key = headerOf(req, 'x-api-key');
-  if (key !== undefined && apiKeyFormat.test(key)) {
-    return `key:${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
-  }
-  return `ip:${proxyAddr(req, (_address, hop) => hop < trustProxyHops) ?? req.socket.remoteAddress ?? 'unknown'}`;
+  const keyId = key === undefined ? undefined : identity.verifyApiKey(key);
+  if (keyId !== undefined) return `key:${keyId}`;
+  const hops = identity.trustProxyHops;
+  return `ip:${proxyAddr(req, (_address, hop) => hop < hops) ?? req.socket.remoteAddress ?? 'unknown'}`;
 }
 
 function setHeaders(res: ServerResponse, decision: Decision, windowSeconds: number) {
@@ -82,7 +90,7 @@ export function createRateLimiter(options: RateLimitOptions) {
       degraded = true;
       throw err;
     }
-  });
+  }, options.maxClients);
 
   let syncing: Promise<void> | undefined;
   const sync = () => {
@@ -105,7 +113,7 @@ export function createRateLimiter(options: RateLimitOptions) {
       return;
     }
     const cls = rateClassOf(match.operation);
-    const decision = store.hit(`${cls}:${clientOf(req, options.trustProxyHops)}`, budgets[cls], now());
+    const decision = store.hit(`${cls}:${clientOf(req, options.identity)}`, budgets[cls], now());
     setHeaders(res, decision, options.windowSeconds);
     if (!decision.allowed) {
       throw new AppError(

@@ -7,7 +7,8 @@ import { liftRideConfigSchema } from '../config.ts';
 // `npm run dead-letters -- redrive [--limit 100]` sends those messages back to lift-rides.persist.
 // Uses the same AMQP_URL and NAMESPACE as the services.
 const usage = `Usage: npm run dead-letters -- list|redrive [--limit N]
-  list      show the messages in lift-rides.dead and why each was dead-lettered (default at most 20)
+  list      show the messages in lift-rides.dead and why each was dead-lettered (default at most 20);
+            the ones shown move to the back of the queue, so the next list shows the next ones
   redrive   send them back to lift-rides.persist (default at most 100)`;
 const { positionals, values } = parseCommandLine({ limit: { type: 'string' } }, usage, undefined, true);
 const command = positionals[0];

@@ -25,9 +25,10 @@ export interface Cache {
   getOrLoad: <T>(key: string, loader: () => Promise<T | undefined>, options: ReadOptions) => Promise<T | undefined>;
   /**
    * Invalidates keys after a write commits; for a few seconds they are not filled again by loads that
-   * began before the write. Failures are logged: TTLs bound how stale a read can be.
+   * began before the write. Failures are logged, and thrown too when `required` (a caller that can try
+   * again, such as a consumer that has not acked yet); otherwise TTLs bound how stale a read can be.
    */
-  invalidate: (keys: string[]) => Promise<void>;
+  invalidate: (keys: string[], options?: { required?: boolean }) => Promise<void>;
   stats: () => CacheStats;
 }
 
@@ -121,11 +122,12 @@ export function createCache(options: { redis: Redis; namespace: string; log: Log
       inFlight.set(key, started);
       return started;
     },
-    invalidate: async (keys) => {
+    invalidate: async (keys, invalidateOptions) => {
       if (keys.length === 0) return;
       try {
         await redis.bury(keys.map(full));
       } catch (err) {
+        if (invalidateOptions?.required) throw err;
         log.warn({ err, keys: keys.length }, 'cache invalidation failed; entries expire by TTL');
       }
     },

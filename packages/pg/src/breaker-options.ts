@@ -1,3 +1,4 @@
+import { isStatementBudgetSpent } from './bounded-query.ts';
 import { isPgStatementError } from './errors.ts';
 
 /**
@@ -13,6 +14,7 @@ export const postgresBreakerOptions = {
   // Replaced at start by CALLS_PER_CONNECTION × PG_POOL_MAX: a short wait for a connection, then refusal.
   capacity: 40,
   rollingWindowMs: 10_000,
-  // A statement Postgres rejected (a constraint, bad data) says nothing about its health.
-  isHealthy: isPgStatementError,
+  // A statement Postgres rejected (a constraint, bad data) says nothing about its health, and neither does
+  // one it ended because the caller's own budget ran out.
+  isHealthy: (error: unknown) => isPgStatementError(error) || isStatementBudgetSpent(error),
 };

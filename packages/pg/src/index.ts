@@ -1,4 +1,11 @@
+export {
+  boundedQuery,
+  isStatementBudgetSpent,
+  type StatementBounds,
+  StatementBudgetSpent,
+} from './bounded-query.ts';
 export { postgresBreakerOptions } from './breaker-options.ts';
+export { cancelStatement } from './cancel-statement.ts';
 export { isPgStatementError, isTransientPgError } from './errors.ts';
 export { type Guard, guardPool } from './guard-pool.ts';
 export { type Migration, migrate, readMigrations } from './migrate.ts';

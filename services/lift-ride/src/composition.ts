@@ -14,7 +14,14 @@ import { liftRideDependencies } from './resilience.ts';
  * Postgres breaker and the idempotent ride writer. Every resource registers its close.
  */
 export async function createLiftRideClients(config: LiftRideConfig, log: Logger, lifecycle: Lifecycle, name: string) {
-  const pool = createPool({ url: config.DATABASE_URL, applicationName: name, max: config.PG_POOL_MAX, log });
+  // No statement runs longer than the breaker waits for it, should its cancel be lost.
+  const pool = createPool({
+    url: config.DATABASE_URL,
+    applicationName: name,
+    max: config.PG_POOL_MAX,
+    statementTimeoutMs: liftRideDependencies.postgres.timeoutMs,
+    log,
+  });
   lifecycle.onShutdown('postgres', () => pool.end());
   const redis = createRedisClient({ url: config.REDIS_URL, keyPrefix: config.NAMESPACE, log });
   lifecycle.onShutdown('redis', () => redis.quit().then(() => undefined));
@@ -38,7 +45,8 @@ export async function createLiftRideClients(config: LiftRideConfig, log: Logger,
   const redisBreaker = createBreaker(liftRideDependencies.redis);
   reconnectWhenOpen(redis, redisBreaker);
   const cache = createCache({ redis, namespace: 'liftride:v1:', log, guard: (call) => redisBreaker.run(call) });
-  const write = createRideWriter({ pool, cache, postgres });
+  // A direct write for a request ends within the fallback's own timeout, so its slot frees after its work.
+  const write = createRideWriter({ pool, cache, postgres, budgetCapMs: liftRideDependencies.fallback.timeoutMs });
   // Reads go through the same breaker as writes: a Postgres that is down answers 503 at once.
   const readPool = guardPool(pool, (call) => postgres.run(call));
   return { pool, readPool, redis, redisBreaker, cache, amqp, topology, postgres, write };

@@ -1,4 +1,4 @@
-import type { Pool } from '@skico/pg';
+import { boundedQuery, type Pool, type StatementBounds } from '@skico/pg';
 import type { Ride } from '../domain/ride.ts';
 
 /**
@@ -7,12 +7,14 @@ import type { Ride } from '../domain/ride.ts';
  * trips per batch). Rides already present (same natural key) are skipped, and the aggregates count only
  * the rows this statement actually added, so a ride takes effect once however often it arrives. Rows are
  * sorted by key so that concurrent batches lock in the same order and do not deadlock.
- * Returns the rides that were new.
+ * The statement ends when its caller gives up (`bounds`). Returns the rides that were new.
  */
-export async function insertRides(pool: Pool, rides: Ride[]): Promise<Ride[]> {
+export async function insertRides(pool: Pool, rides: Ride[], bounds: StatementBounds = {}): Promise<Ride[]> {
   if (rides.length === 0) return [];
-  const { rows } = await pool.query<{ r: number; s: number; d: number; k: number; l: number; m: number; v: number }>(
-    `WITH input AS (
+  const { rows } = await boundedQuery<{ r: number; s: number; d: number; k: number; l: number; m: number; v: number }>(
+    pool,
+    {
+      text: `WITH input AS (
        SELECT * FROM unnest($1::int[], $2::smallint[], $3::smallint[], $4::int[], $5::int[], $6::smallint[], $7::int[])
          AS t(resort_id, season, day, skier_id, lift_id, minute, vertical_m)
      ),
@@ -31,15 +33,17 @@ export async function insertRides(pool: Pool, rides: Ride[]): Promise<Ride[]> {
        DO UPDATE SET vertical_m = sd.vertical_m + EXCLUDED.vertical_m, rides = sd.rides + EXCLUDED.rides
      )
      SELECT resort_id AS r, season AS s, day AS d, skier_id AS k, lift_id AS l, minute AS m, vertical_m AS v FROM inserted`,
-    [
-      rides.map((r) => r.resortID),
-      rides.map((r) => Number(r.seasonID)),
-      rides.map((r) => r.dayID),
-      rides.map((r) => r.skierID),
-      rides.map((r) => r.liftID),
-      rides.map((r) => r.time),
-      rides.map((r) => r.vertical),
-    ],
+      values: [
+        rides.map((r) => r.resortID),
+        rides.map((r) => Number(r.seasonID)),
+        rides.map((r) => r.dayID),
+        rides.map((r) => r.skierID),
+        rides.map((r) => r.liftID),
+        rides.map((r) => r.time),
+        rides.map((r) => r.vertical),
+      ],
+    },
+    bounds,
   );
   return rows.map((row) => ({
     resortID: row.r,

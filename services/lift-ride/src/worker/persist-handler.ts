@@ -36,7 +36,8 @@ function messageLog(log: Logger, delivery: Delivery | undefined): Logger {
 export function createPersistHandler(deps: { write: RideWriter; log: Logger }) {
   const writeOrHold = async (rides: Ride[]) => {
     try {
-      await deps.write(rides);
+      // Invalidation is part of the write here: a failed one holds the batch, whose ack is not given yet.
+      await deps.write(rides, { invalidation: 'required' });
       return undefined;
     } catch (err) {
       if (isDependencyUnavailable(err)) throw new HoldBatch('postgres unavailable', { cause: err });

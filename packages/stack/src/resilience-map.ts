@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig } from '@skico/config';
 import { gatewayConfigSchema } from '@skico/gateway/config';
-import { gatewayResilience } from '@skico/gateway/resilience';
+import { gatewayResilience, upstreamCapacity } from '@skico/gateway/resilience';
 import { liftRideConfigSchema } from '@skico/lift-ride/config';
 import { liftRideDependencies } from '@skico/lift-ride/resilience';
 import { CALLS_PER_CONNECTION } from '@skico/pg';
@@ -24,7 +24,7 @@ export const resilienceMap: Record<string, BreakerOptions[]> = {
   gateway: [
     ...(['resort', 'skier', 'lift-ride'] as const).map((n) => ({
       ...gatewayResilience.breakers[n],
-      capacity: defaults.gateway.UPSTREAM_CONNECTIONS,
+      capacity: upstreamCapacity(defaults.gateway),
     })),
     gatewayResilience.breakers.redis,
   ],
@@ -70,7 +70,14 @@ together (packages/stack/test/resilience-map.test.ts).
 
 A request through the gateway has a budget of ${defaults.gateway.REQUEST_TIMEOUT_MS} ms (\`REQUEST_TIMEOUT_MS\`; a
 client may ask for less with \`Request-Timeout\`). The gateway forwards what is left as \`Request-Timeout\`, and
-each service bounds its own calls by the smaller of that and the timeouts below. Redis commands fail after
+each service bounds its own calls by the smaller of that and the timeouts below.
+
+A call whose request has less than 10 ms left is not started: it is answered 504 (\`DEADLINE_EXCEEDED\`, the
+OpenAPI document's "deadline expired before the owning service answered") at once. A call that a client's
+shorter deadline cuts off (its budget was below the dependency's timeout, and it ran out) is answered 504 too,
+and counts neither for nor against the dependency's breaker, nor takes a half-open circuit's one trial: a
+client's own \`Request-Timeout\` cannot open a circuit for the others. A call that had the dependency's whole
+timeout and did not answer counts as a failure (503). Redis commands fail after
 500 ms (ioredis \`commandTimeout\`), Postgres connects within 2 s, statements stop after 5 s on the server
 and 6 s on the client, and every HTTP server cuts headers after 5 s and requests after 10 s.
 
@@ -79,14 +86,17 @@ and 6 s on the client, and every HTTP server cuts headers after 5 s and requests
 Every outbound call goes through a breaker (opossum) for its dependency, one per process. It opens when the
 failure share over the rolling window passes the threshold (once enough calls were seen), refuses calls at
 once while open (503 with Retry-After), lets one trial call through after the open period, and closes on
-success. Its bulkhead refuses calls beyond the given number in flight. Errors that only say the request
-was wrong (4xx answers, a rejected SQL statement) do not count.
+success. Its bulkhead refuses calls beyond the given number in flight (503 with Retry-After); a refusal is
+load, not a failure, and does not count. Errors that only say the request was wrong (4xx answers, a
+rejected SQL statement) do not count.
 
 ${table()}
 
 At the gateway, calls to each upstream are further split by class of traffic: at most ${defaults.gateway.READ_CONCURRENCY}
 reads and ${defaults.gateway.WRITE_CONCURRENCY} writes in flight per upstream (\`READ_CONCURRENCY\`, \`WRITE_CONCURRENCY\`), so that a surge of lift-ride POSTs leaves
-connections to the reads.
+connections to the reads. Each upstream's breaker admits the sum of the two
+(${upstreamCapacity(defaults.gateway)}), so only the bulkheads refuse excess traffic; calls beyond the ${defaults.gateway.UPSTREAM_CONNECTIONS}
+keep-alive connections (\`UPSTREAM_CONNECTIONS\`) wait in the pool's queue within their deadline.
 
 ## Retries
 

@@ -1,6 +1,7 @@
 import { gatewayResilience } from '@skico/gateway/resilience';
 import { liftRideDependencies } from '@skico/lift-ride/resilience';
 import { CALLS_PER_CONNECTION } from '@skico/pg';
+import { skierDependencies } from '@skico/skier/resilience';
 import { describe, expect, it } from 'vitest';
 import { defaults, resilienceMap } from '../src/resilience-map.ts';
 
@@ -46,6 +47,29 @@ describe('the resilience map', () => {
     }
     // What the gateway admits towards the lift-ride service is not refused again by its Postgres bulkhead.
     expect(CALLS_PER_CONNECTION * defaults.liftRide.PG_POOL_MAX).toBeGreaterThanOrEqual(read);
+  });
+
+  it('when bulkheads feed a breaker, then its capacity is at least their sum: only a bulkhead refuses excess', () => {
+    const feeders: Record<string, Record<string, number[]>> = {
+      gateway: Object.fromEntries(
+        ['resort', 'skier', 'lift-ride'].map((n) => [
+          n,
+          [defaults.gateway.READ_CONCURRENCY, defaults.gateway.WRITE_CONCURRENCY],
+        ]),
+      ),
+    };
+    for (const [process, byDependency] of Object.entries(feeders)) {
+      for (const [name, bulkheads] of Object.entries(byDependency)) {
+        const breaker = resilienceMap[process]?.find((b) => b.name === name);
+        const sum = bulkheads.reduce((a, b) => a + b, 0);
+        expect(breaker?.capacity, `${process} → ${name}`).toBeGreaterThanOrEqual(sum);
+      }
+    }
+  });
+
+  it('when a stats call has the whole stats budget, then that is the breaker’s timeout, so its timeouts count', () => {
+    // A shorter call is the caller's (its deadline) and does not count; a longer timeout would count nothing.
+    expect(skierDependencies['lift-ride'].timeoutMs).toBe(defaults.skier.STATS_TIMEOUT_MS);
   });
 
   it('when Redis is slow, then its breaker gives up before the client would', () => {

@@ -14,7 +14,7 @@ import type { GatewayConfig } from './config.ts';
 import { countRateLimited, idempotencyMetrics } from './gateway-metrics.ts';
 import { createIdempotency } from './middleware/idempotency.ts';
 import { createStatistics } from './middleware/statistics.ts';
-import { gatewayResilience as knobs } from './resilience.ts';
+import { gatewayResilience as knobs, upstreamCapacity } from './resilience.ts';
 import type { UpstreamName } from './routes/api-routes.ts';
 import { gatewayHealth } from './routes/operations.ts';
 import { createUpstreamCaller } from './routes/upstream-call.ts';
@@ -40,9 +40,9 @@ export function createGatewayDeps(config: GatewayConfig, log: Logger, lifecycle:
     }),
   ) as GatewayDeps['upstreams'];
   const breakers = {
-    resort: createBreaker({ ...knobs.breakers.resort, capacity: config.UPSTREAM_CONNECTIONS }),
-    skier: createBreaker({ ...knobs.breakers.skier, capacity: config.UPSTREAM_CONNECTIONS }),
-    'lift-ride': createBreaker({ ...knobs.breakers['lift-ride'], capacity: config.UPSTREAM_CONNECTIONS }),
+    resort: createBreaker({ ...knobs.breakers.resort, capacity: upstreamCapacity(config) }),
+    skier: createBreaker({ ...knobs.breakers.skier, capacity: upstreamCapacity(config) }),
+    'lift-ride': createBreaker({ ...knobs.breakers['lift-ride'], capacity: upstreamCapacity(config) }),
     redis: createBreaker(knobs.breakers.redis),
   };
   const bulkheads = Object.fromEntries(

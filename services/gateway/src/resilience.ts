@@ -11,14 +11,22 @@ const upstream = (name: UpstreamName): BreakerOptions => ({
   errorThresholdPercentage: 50,
   volumeThreshold: 10,
   resetTimeoutMs: 3_000,
-  // Replaced by UPSTREAM_CONNECTIONS at start: never more calls than connections.
-  capacity: 128,
+  // Replaced by upstreamCapacity at start.
+  capacity: 192,
   // Short, because a hung upstream fails slowly (each call takes the whole deadline): the successes from
   // just before the hang dilute the failures until they leave the window, so the window bounds how long
   // a hang goes on costing every caller the deadline. With 10 s, a warm gateway kept the circuit closed
   // through 8 s of a hung resort service (40 timeouts against hundreds of earlier successes).
   rollingWindowMs: 5_000,
 });
+
+/**
+ * A breaker's capacity is the sum of the bulkheads that feed it (reads and writes), so that it never
+ * refuses a call its bulkhead admitted: the bulkheads decide what is excess. Calls beyond
+ * UPSTREAM_CONNECTIONS wait in the pool's queue, within their deadline.
+ */
+export const upstreamCapacity = (config: { READ_CONCURRENCY: number; WRITE_CONCURRENCY: number }) =>
+  config.READ_CONCURRENCY + config.WRITE_CONCURRENCY;
 
 /**
  * Every outbound dependency of the gateway and its knobs, in one place: a breaker per upstream service

@@ -6,8 +6,9 @@ export const skierDependencies = {
   postgres: postgresBreakerOptions,
   'lift-ride': {
     name: 'lift-ride',
-    // The stats budget (STATS_TIMEOUT_MS) bounds each call further: past it the profile degrades.
-    timeoutMs: 1_000,
+    // The stats budget (STATS_TIMEOUT_MS): past it the profile degrades. A call that had all of it and did
+    // not answer counts against the lift-ride service; one a shorter request deadline cut does not.
+    timeoutMs: 300,
     errorThresholdPercentage: 50,
     volumeThreshold: 10,
     resetTimeoutMs: 2_000,

@@ -81,10 +81,14 @@ export function apiHandlers(deps: ApiRouteDeps): (operation: Operation) => Direc
         'header',
       );
       // The request's budget: the gateway's default, or less when the client asks for less.
-      const deadline = Date.now() + Math.min(deps.timeoutMs, headers['request-timeout'] ?? deps.timeoutMs);
+      const now = Date.now();
+      const due = {
+        by: now + Math.min(deps.timeoutMs, headers['request-timeout'] ?? deps.timeoutMs),
+        ownBy: now + deps.timeoutMs,
+      };
       const key = headers['idempotency-key'];
       // Only safe requests, or POSTs the client made safe with an Idempotency-Key, may be retried.
-      const call = () => deps.callUpstream(upstream, req, deadline, operation.method === 'GET' || key !== undefined);
+      const call = () => deps.callUpstream(upstream, req, due, operation.method === 'GET' || key !== undefined);
       const { response, replayed } =
         operation.method === 'POST' && key !== undefined
           ? await deps.idempotency.run(key, fingerprint(req.method ?? 'POST', req.url ?? '/', req.body), call, req.id)

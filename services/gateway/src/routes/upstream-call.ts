@@ -1,4 +1,4 @@
-import { DependencyUnavailable, isDependencyUnavailable } from '@skico/errors';
+import { AppError, DependencyUnavailable, isDependencyUnavailable } from '@skico/errors';
 import type { Upstream } from '@skico/http';
 import { type Breaker, type Bulkhead, nextDelay, type RetryBudget, type RetryPolicy } from '@skico/resilience';
 import type { StoredResponse } from '../middleware/idempotency.ts';
@@ -6,11 +6,21 @@ import type { TrafficClass } from '../resilience.ts';
 import type { ApiRequest, UpstreamName } from './api-routes.ts';
 import { forward } from './proxy.ts';
 
-/** An answer that says the upstream itself is failing (not that the request was wrong, nor a 503 shed). */
-class UpstreamFailed extends Error {
+/**
+ * An answer that says the upstream itself is failing (not that the request was wrong, nor a 503 shed). A
+ * 504 is of kind `timeout`: the upstream ran out of the budget it was forwarded, which the breaker counts
+ * only when that budget was the gateway's own, not one the client shortened.
+ */
+class UpstreamFailed extends AppError {
   constructor(readonly response: StoredResponse) {
-    super(`upstream answered ${response.status}`);
+    super(response.status === 504 ? 'timeout' : 'internal', 'UPSTREAM_FAILED', `upstream answered ${response.status}`);
   }
+}
+
+/** When the answer is due: `by` for this request, `ownBy` by the gateway's own budget (REQUEST_TIMEOUT_MS). */
+export interface AnswerDue {
+  by: number;
+  ownBy: number;
 }
 
 const failing = (status: number) => status === 500 || status === 502 || status === 504;
@@ -33,37 +43,42 @@ export const ANSWER_MARGIN_MS = 50;
 
 /**
  * Calls an upstream for one request: bulkhead of its class, then the upstream's breaker, within the
- * request's deadline. Retries (safe or keyed requests only) go outside the breaker, with decorrelated
+ * request's deadline. A deadline too close to start the call, or one that the client shortened and that
+ * runs out, answers 504 (DeadlineExceeded) without counting against the upstream. Retries (safe or keyed requests only) go outside the breaker, with decorrelated
  * jitter or the upstream's Retry-After, and only while the retry budget and the deadline allow.
  */
 export function createUpstreamCaller(deps: UpstreamCallDeps) {
-  const attempt = async (name: UpstreamName, trafficClass: TrafficClass, req: ApiRequest, deadline: number) => {
+  const attempt = async (name: UpstreamName, trafficClass: TrafficClass, req: ApiRequest, due: AnswerDue) => {
+    const deadline = due.by - ANSWER_MARGIN_MS;
     try {
-      return await deps.bulkheads[`${name}:${trafficClass}`].run(() =>
-        deps.breakers[name].run(
+      return await deps.bulkheads[`${name}:${trafficClass}`].run(() => {
+        const now = Date.now();
+        // The gateway's own budget is the call's timeout; the client's, when shorter, its budget.
+        return deps.breakers[name].run(
           async (signal) => {
             const response = await forward(deps.upstreams[name], req, deadline, signal);
             if (failing(response.status)) throw new UpstreamFailed(response);
             return response;
           },
-          { timeoutMs: Math.max(1, deadline - Date.now()) },
-        ),
-      );
+          { timeoutMs: due.ownBy - ANSWER_MARGIN_MS - now, budgetMs: deadline - now },
+        );
+      });
     } catch (err) {
+      if (err instanceof UpstreamFailed) return err.response;
       if (isDependencyUnavailable(err) && err.cause instanceof UpstreamFailed) return err.cause.response;
       throw err;
     }
   };
 
-  return async (name: UpstreamName, req: ApiRequest, answerBy: number, retryable: boolean): Promise<StoredResponse> => {
-    const deadline = answerBy - ANSWER_MARGIN_MS;
+  return async (name: UpstreamName, req: ApiRequest, due: AnswerDue, retryable: boolean): Promise<StoredResponse> => {
+    const deadline = due.by - ANSWER_MARGIN_MS;
     const trafficClass: TrafficClass = req.method === 'GET' ? 'read' : 'write';
     deps.budget.recordRequest();
     let delay = 0;
     for (let n = 1; ; n++) {
       let outcome: StoredResponse | DependencyUnavailable;
       try {
-        outcome = await attempt(name, trafficClass, req, deadline);
+        outcome = await attempt(name, trafficClass, req, due);
       } catch (err) {
         if (!isDependencyUnavailable(err)) throw err;
         outcome = err;

@@ -33,7 +33,8 @@ export interface AcceptContext {
 /**
  * Makes a ride durable before it is acknowledged: confirmed by the broker (persistent message, quorum
  * queue), or else committed to Postgres by the synchronous fallback. Never answers for a ride that is
- * neither. @throws DependencyUnavailable (503) when both paths fail.
+ * neither. @throws DependencyUnavailable (503) when both paths fail, DeadlineExceeded (504) when the
+ * caller's budget runs out first.
  */
 export async function acceptRide(deps: AcceptDeps, ride: Ride, context: AcceptContext): Promise<'queued' | 'written'> {
   const message: LiftRideRecordedV1 = {
@@ -50,9 +51,11 @@ export async function acceptRide(deps: AcceptDeps, ride: Ride, context: AcceptCo
         deps.publisher.publish(message, {
           messageId: context.idempotencyKey ?? rideKey(ride),
           headers: context.requestId ? { 'x-request-id': context.requestId } : undefined,
-          timeoutMs: Math.min(deps.publishTimeoutMs, context.budgetMs),
+          timeoutMs: deps.publishTimeoutMs,
         }),
-      { timeoutMs: Math.min(deps.publishTimeoutMs, context.budgetMs) + 50 },
+      // When the caller's budget is the shorter, the breaker ends the publish at it (its timeout is then the
+      // caller's, not the broker's); otherwise the publisher's own timeout comes first.
+      { timeoutMs: deps.publishTimeoutMs + 50, budgetMs: context.budgetMs },
     );
     deps.count?.('confirmed');
     return 'queued';
@@ -67,8 +70,7 @@ export async function acceptRide(deps: AcceptDeps, ride: Ride, context: AcceptCo
       throw new DependencyUnavailable('rabbitmq', 'failed', { cause: err, retryAfterSeconds: 1 });
   }
   const left = context.budgetMs - (Date.now() - started);
-  if (left <= 0) throw new DependencyUnavailable('rabbitmq', 'timeout', { retryAfterSeconds: 1 });
-  await deps.fallback.run(() => deps.write([ride], { timeoutMs: left }), { timeoutMs: left });
+  await deps.fallback.run(() => deps.write([ride], { timeoutMs: left }), { budgetMs: left });
   deps.count?.('fallback');
   return 'written';
 }

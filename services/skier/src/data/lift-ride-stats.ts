@@ -1,7 +1,7 @@
 import { type SkierStats, skierStats } from '@skico/contracts';
 import { DependencyUnavailable } from '@skico/errors';
 import type { Upstream } from '@skico/http';
-import type { Breaker } from '@skico/resilience';
+import { type Breaker, isDeadline } from '@skico/resilience';
 
 export interface StatsRequest {
   skierID: number;
@@ -19,18 +19,25 @@ export type FetchStats = (request: StatsRequest) => Promise<SkierStats>;
  * @throws DependencyUnavailable when it cannot be reached in time, fails, or answers something unexpected.
  */
 export function createLiftRideStats(upstream: Upstream, breaker: Breaker): FetchStats {
-  return ({ timeoutMs, ...request }) =>
-    breaker.run(
-      (signal) =>
-        fetchStats(upstream, {
-          ...request,
-          timeoutMs,
-          signal: request.signal ? AbortSignal.any([request.signal, signal]) : signal,
-        }),
-      {
-        timeoutMs,
-      },
-    );
+  return async ({ timeoutMs, ...request }) => {
+    try {
+      // The breaker's timeout is the stats budget (STATS_TIMEOUT_MS); `timeoutMs` is shorter only when the
+      // caller's deadline is, and a call that runs out of that does not count against the lift-ride service.
+      return await breaker.run(
+        (signal) =>
+          fetchStats(upstream, {
+            ...request,
+            timeoutMs,
+            signal: request.signal ? AbortSignal.any([request.signal, signal]) : signal,
+          }),
+        { budgetMs: timeoutMs },
+      );
+    } catch (error) {
+      // The profile degrades either way; its log says why.
+      if (isDeadline(error)) throw new DependencyUnavailable(upstream.name, 'timeout', { cause: error });
+      throw error;
+    }
+  };
 }
 
 async function fetchStats(upstream: Upstream, { skierID, season, timeoutMs, signal, requestId }: StatsRequest) {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { issueApiKey } from '@skico/auth';
 import {
   type ApiClient,
   createApiClient,
@@ -9,6 +10,7 @@ import {
   viaProxy,
 } from '@skico/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEVELOPMENT_API_KEY_SECRET } from '../src/config.ts';
 import { rawExchange, tokenFor } from './security-kit.ts';
 
 // Small budgets, so that a handful of requests reaches each limit; a long window, so none resets mid-test.
@@ -21,8 +23,8 @@ let resort: FaultProxy;
 // The resort service's port is chosen when the stack starts; the proxy reads its target per connection.
 const resortTarget = { host: '127.0.0.1', port: 0 };
 
-/** A client of its own: a fresh API key, so that each test draws on budgets nobody else used. */
-const client = () => ({ 'x-api-key': `test-${randomUUID()}` });
+/** A client of its own: a freshly issued API key, so that each test draws on budgets nobody else used. */
+const client = () => ({ 'x-api-key': issueApiKey(DEVELOPMENT_API_KEY_SECRET, 'test').key });
 const ride = (skier: number, time: number) =>
   [`/skiers/1/seasons/2025/days/1/skiers/${skier}`, { time, liftID: 1 }] as const;
 
@@ -79,19 +81,38 @@ describe('rate limits', () => {
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(refused.headers.get('ratelimit-remaining')).toBe('0');
     expect(Number(refused.headers.get('ratelimit-reset'))).toBeGreaterThanOrEqual(1);
-    // Health, docs and metrics are not rate-limited: probes and scrapers keep working.
-    for (const path of ['/health/live', '/health/ready', '/openapi.json', '/metrics']) {
+    // Health and docs are not rate-limited: probes keep working (metrics are on the internal listener).
+    for (const path of ['/health/live', '/health/ready', '/openapi.json']) {
       expect((await fetch(`${stack.gatewayUrl}${path}`)).status, path).toBe(200);
     }
     // HEAD is served by the GET route, so it is counted as a read too.
     expect((await fetch(`${stack.gatewayUrl}/resorts`, { method: 'HEAD' })).status).toBe(429);
   });
 
-  it('when a client sends an API key, then it has budgets of its own apart from its address', async () => {
+  it('when a client sends an API key the system issued, then it has budgets of its own apart from its address', async () => {
     const [a, b] = [client(), client()];
     for (let i = 0; i < budgets.read; i++) expect((await api.get('/resorts', { headers: a })).status).toBe(200);
     expect((await api.get('/resorts', { headers: a })).status).toBe(429);
     expect((await api.get('/resorts', { headers: b })).status).toBe(200);
+  });
+
+  it('when a client sends a new unknown or forged key with each request, then it is limited by its address', async () => {
+    // Rides, whose budget no other test of this file spends from this address.
+    const forged = () => {
+      const { key } = issueApiKey(`${DEVELOPMENT_API_KEY_SECRET}-guessed`, 'test');
+      return { 'x-api-key': key };
+    };
+    const unknown = () => ({ 'x-api-key': `test-${randomUUID()}` });
+    const statuses: number[] = [];
+    for (let i = 1; i <= budgets.ride + 2; i++) {
+      const [path, body] = ride(7_100, i);
+      statuses.push((await api.post(path, body, { headers: i % 2 === 0 ? forged() : unknown() })).status);
+    }
+    expect(statuses).toEqual([...Array(budgets.ride).fill(201), 429, 429]);
+    // The address's budget is spent for any key it makes up, but not for an issued one.
+    const [path, body] = ride(7_100, 99);
+    expect((await api.post(path, body)).status).toBe(429);
+    expect((await api.post(path, body, { headers: client() })).status).toBe(201);
   });
 
   it('when one class of traffic is spent, then reads, rides, other writes and admin calls keep their own budgets', async () => {

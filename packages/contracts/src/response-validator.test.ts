@@ -36,10 +36,10 @@ describe('response validator', () => {
     expect(
       validate({
         method: 'GET',
-        path: '/metrics',
+        path: '/docs',
         status: 200,
-        body: '# HELP up 1\n',
-        contentType: 'text/plain; version=0.0.4',
+        body: '<!doctype html>',
+        contentType: 'text/html; charset=utf-8',
       }),
     ).toEqual([]);
   });

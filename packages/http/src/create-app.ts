@@ -24,8 +24,10 @@ export interface HttpAppOptions {
   rawBody?: boolean;
   /** Refuses work at once when the process is overloaded. */
   shedder?: LoadShedder;
-  /** Where RED metrics go; served at /metrics. */
+  /** Where RED metrics go; served at /metrics unless `serveMetrics` is false. */
   metrics?: Registry;
+  /** Serve /metrics here; false on a public listener when another, internal one serves them. */
+  serveMetrics?: boolean;
   /**
    * What must see every request, before health, /metrics, load shedding and the body: security headers,
    * CORS, limits on the request's shape. Errors they throw get problem+json as usual.
@@ -55,7 +57,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'extended');
-  if (options.metrics) app.use(metricsRouter(options.metrics));
+  if (options.metrics && options.serveMetrics !== false) app.use(metricsRouter(options.metrics));
   app.use(healthRouter(options.readiness ?? {}, options.isDraining ?? (() => false)));
   const limit = options.bodyLimitBytes ?? 16 * 1024;
   app.use(options.rawBody ? readBody(limit) : express.json({ limit, strict: false }));

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { sharedFor } from './shared-answer.ts';
 
 export interface GuardedDependency {
   name: string;
@@ -30,17 +31,26 @@ export function overallStatus(states: DependencyState[]): DependencyState['statu
   return states.every((s) => s.status === 'down') ? 'down' : 'degraded';
 }
 
-/** /health/deps: each dependency's breaker state plus any extra state (queue depths, a consumer). */
+/** How long one /health/deps answer is shared: many callers cost one probe of each dependency a second. */
+const SHARED_MS = 1000;
+
+/**
+ * /health/deps: each dependency's breaker state plus any extra state (queue depths, a consumer), gathered
+ * at most once a second.
+ */
 export function healthDepsRouter(options: {
   breakers: GuardedDependency[];
   extra?: () => Promise<Record<string, DependencyState>> | Record<string, DependencyState>;
 }): Router {
   const router = Router();
-  router.get('/health/deps', async (_req, res) => {
+  const gather = sharedFor(SHARED_MS, async () => {
     const dependencies: Record<string, DependencyState> = {};
     for (const breaker of options.breakers) dependencies[breaker.name] = breakerState(breaker);
     Object.assign(dependencies, await options.extra?.());
-    res.json({ status: overallStatus(Object.values(dependencies)), dependencies });
+    return { status: overallStatus(Object.values(dependencies)), dependencies };
+  });
+  router.get('/health/deps', async (_req, res) => {
+    res.json(await gather());
   });
   return router;
 }

@@ -34,6 +34,7 @@ export { requestLog, requestLogging } from './request-logging.ts';
 export { instrumentCache, instrumentPool, instrumentQueues, instrumentShedder } from './resource-metrics.ts';
 export { type ProcessContext, runProcess } from './run-process.ts';
 export { defaultServerTimeouts, listen, type RunningServer, type ServerTimeouts } from './server.ts';
+export { sharedFor } from './shared-answer.ts';
 export {
   headerOf,
   jsonOf,

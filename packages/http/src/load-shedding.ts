@@ -20,7 +20,9 @@ const SAMPLE_MS = 50;
 
 /**
  * Refuses new requests with 503 and Retry-After when too many are in progress or the event loop lags:
- * overload is answered at once instead of by timeouts. Health probes are never shed.
+ * overload is answered at once instead of by timeouts. The probes (/health/live, /health/ready) and
+ * /metrics are never shed, so that an overloaded process is seen as such; /health/deps, which asks every
+ * dependency, is.
  */
 export function createLoadShedder(options: SheddingOptions): LoadShedder {
   let inFlight = 0;
@@ -42,7 +44,7 @@ export function createLoadShedder(options: SheddingOptions): LoadShedder {
     stop: () => clearInterval(timer),
     middleware: (req, res, next) => {
       const path = pathOf(req);
-      if (path.startsWith('/health') || path === '/metrics') {
+      if (path === '/health/live' || path === '/health/ready' || path === '/metrics') {
         next();
         return;
       }

@@ -25,13 +25,17 @@ export function routeLabel(req: IncomingMessage): string {
 
 /** RED metrics per route template: request count and errors by status, and a duration histogram. */
 export function redMetrics(registry: Registry): Stage {
-  const duration = new Histogram({
-    name: 'http_server_request_duration_seconds',
-    help: 'Time to answer an HTTP request, by route template, method and status.',
-    labelNames: ['route', 'method', 'status'],
-    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [registry],
-  });
+  const name = 'http_server_request_duration_seconds';
+  // One histogram per registry: a process with two listeners (the gateway's public and internal) records both.
+  const duration =
+    (registry.getSingleMetric(name) as Histogram<'route' | 'method' | 'status'> | undefined) ??
+    new Histogram({
+      name,
+      help: 'Time to answer an HTTP request, by route template, method and status.',
+      labelNames: ['route', 'method', 'status'],
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    });
   return (req, res, next) => {
     const end = duration.startTimer();
     res.once('finish', () => end({ route: routeLabel(req), method: req.method, status: String(res.statusCode) }));

@@ -25,13 +25,27 @@ export interface StackSettings {
   rewrite?: (processName: string, env: Record<string, string>) => Record<string, string>;
 }
 
+/**
+ * Internal listeners, by process: where the gateway serves /health/deps, /metrics and the status page to
+ * operators and Prometheus, never published. Their ports sit in `ports` under `<process>:ops`.
+ */
+export const opsListeners: Record<string, { portVar: string; defaultPort: number }> = {
+  gateway: { portVar: 'GATEWAY_OPS_PORT', defaultPort: 8090 },
+};
+
+/** The key of a process's internal listener in `StackSettings.ports`. */
+export const opsPortKey = (processName: string) => `${processName}:ops`;
+
 export const defaultSettings: StackSettings = {
   postgres: '127.0.0.1:5432',
   database: 'skico',
   redisUrl: 'redis://127.0.0.1:6379',
   amqpUrl: 'amqp://guest:guest@127.0.0.1:5672',
   namespace: '',
-  ports: Object.fromEntries(processes.map((p) => [p.name, p.defaultPort])),
+  ports: Object.fromEntries([
+    ...processes.map((p) => [p.name, p.defaultPort]),
+    ...Object.entries(opsListeners).map(([name, ops]) => [opsPortKey(name), ops.defaultPort]),
+  ]),
   host: '127.0.0.1',
   logLevel: 'info',
   tracesEndpoint: '',
@@ -55,6 +69,9 @@ export function processEnv(spec: ProcessSpec, settings: StackSettings): Record<s
     HOST: settings.host,
     LOG_LEVEL: settings.logLevel,
     [spec.portVar]: String(settings.ports[spec.name]),
+    ...(opsListeners[spec.name]
+      ? { [opsListeners[spec.name]?.portVar as string]: String(settings.ports[opsPortKey(spec.name)]) }
+      : {}),
     // Always set, empty when off: a process never picks up a collector from the environment it was started in.
     OTEL_EXPORTER_OTLP_ENDPOINT: settings.tracesEndpoint,
     NODE_OPTIONS: `--max-old-space-size=${settings.heapLimitMb}`,

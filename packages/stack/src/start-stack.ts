@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { prepareDatabase } from './database.ts';
 import { processes } from './processes.ts';
-import { defaultSettings, processEnv, type StackSettings } from './stack-env.ts';
+import { defaultSettings, opsListeners, opsPortKey, processEnv, type StackSettings } from './stack-env.ts';
 import { createSupervisor, type SupervisorOptions } from './supervisor.ts';
 
 export interface StackOptions extends Partial<Omit<SupervisorOptions, 'onLine'>> {
@@ -56,7 +56,10 @@ export async function startStack(options: StackOptions = {}) {
     await supervisor.stop();
     throw err;
   }
-  return { settings, supervisor, urlOf, gatewayUrl: urlOf('gateway'), stop: () => supervisor.stop() };
+  /** Where a process serves /metrics and /health/deps: its internal listener when it has one (the gateway). */
+  const opsUrlOf = (name: string) =>
+    opsListeners[name] ? `http://${settings.host}:${settings.ports[opsPortKey(name)]}` : urlOf(name);
+  return { settings, supervisor, urlOf, opsUrlOf, gatewayUrl: urlOf('gateway'), stop: () => supervisor.stop() };
 }
 
 export type RunningStack = Awaited<ReturnType<typeof startStack>>;

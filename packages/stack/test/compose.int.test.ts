@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commands, processes, repoRoot } from '../src/processes.ts';
-import { defaultSettings, processEnv, type StackSettings } from '../src/stack-env.ts';
+import { defaultSettings, opsListeners, processEnv, type StackSettings } from '../src/stack-env.ts';
 import {
   contextSources,
   dependenciesOf,
@@ -113,6 +113,9 @@ describe('docker-compose.yml', () => {
       } else {
         expect(ports).toContainEqual(expect.objectContaining({ published: String(spec.defaultPort) }));
         expect(ports.map((p) => p.target)).toContain(spec.defaultPort);
+        // An internal listener is published on loopback at most: it is for the operator, not the public.
+        const ops = opsListeners[spec.name];
+        for (const p of ports.filter((p) => ops && p.target === ops.defaultPort)) expect(p.hostIp).toBe('127.0.0.1');
       }
     });
   });
@@ -179,7 +182,8 @@ describe('docker-compose.yml', () => {
       ...(job.static_configs ?? []).flatMap((c) => c.targets),
       ...(job.dns_sd_configs ?? []).flatMap((c) => c.names.map((n) => `${n}:${c.port}`)),
     ]);
-    for (const p of processes) expect(targets).toContain(`${p.name}:${p.defaultPort}`);
+    const metricsPort = (p: (typeof processes)[number]) => opsListeners[p.name]?.defaultPort ?? p.defaultPort;
+    for (const p of processes) expect(targets).toContain(`${p.name}:${metricsPort(p)}`);
   });
 
   it('when Grafana starts, then it is provisioned with the Prometheus data source and a dashboard', () => {

@@ -13,7 +13,7 @@ import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IService } from 'kubernetes-models/v1/Service';
 import { describe, expect, it } from 'vitest';
 import { commands, type ProcessSpec, processes, repoRoot } from '../src/processes.ts';
-import { defaultSettings, processEnv, type StackSettings } from '../src/stack-env.ts';
+import { defaultSettings, opsListeners, processEnv, type StackSettings } from '../src/stack-env.ts';
 import {
   buildKustomization,
   containerEnv,
@@ -239,7 +239,10 @@ describe.each(kustomizations)('kustomization $dir', (k) => {
 
     it('when it is probed, then liveness and readiness hit /health/live and /health/ready on its table port', () => {
       const c = appContainer(build(), spec);
-      expect(c.ports?.map((p) => p.containerPort)).toEqual([spec.defaultPort]);
+      const ops = opsListeners[spec.name];
+      expect(c.ports?.map((p) => p.containerPort)).toEqual(
+        ops ? [spec.defaultPort, ops.defaultPort] : [spec.defaultPort],
+      );
       expect(c.livenessProbe?.httpGet?.path).toBe('/health/live');
       expect(c.readinessProbe?.httpGet?.path).toBe('/health/ready');
       expect(containerPort(c, c.livenessProbe?.httpGet?.port)).toBe(spec.defaultPort);
@@ -266,6 +269,8 @@ describe.each(kustomizations)('kustomization $dir', (k) => {
       const [service] = services;
       const port = service?.spec?.ports?.[0];
       expect(containerPort(c, port?.targetPort)).toBe(spec.defaultPort);
+      // The internal listener (metrics, /health/deps, the status page) is reached by no Service.
+      expect(service?.spec?.ports?.map((p) => containerPort(c, p.targetPort))).toEqual([spec.defaultPort]);
       if (spec.public) {
         expect(service?.spec?.type).toBe('LoadBalancer');
       } else {

@@ -2,6 +2,8 @@ import { dropDatabase } from '@skico/pg';
 import {
   databaseUrl,
   defaultAdminUrl,
+  opsListeners,
+  opsPortKey,
   processEnv,
   processes,
   type StackOptions,
@@ -30,6 +32,7 @@ export async function startTestStack(options: TestStackOptions = {}) {
   const namespace = `${uniqueName('t').replaceAll('_', '-')}-`;
   const ports: Record<string, number> = {};
   for (const p of processes) ports[p.name] = await freePort();
+  for (const name of Object.keys(opsListeners)) ports[opsPortKey(name)] = await freePort();
   const lines: string[] = [];
   const onLine = (name: string, line: string) => {
     lines.push(`${name}: ${line}`);

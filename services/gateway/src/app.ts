@@ -1,5 +1,6 @@
 import type { TokenSettings } from '@skico/auth';
 import type { Redis } from '@skico/cache';
+import type { HealthDeps } from '@skico/contracts';
 import { operations } from '@skico/contracts';
 import { createHttpApp, directOperations, type LoadShedder, type Registry, type Upstream } from '@skico/http';
 import type { Logger } from '@skico/log';
@@ -11,7 +12,7 @@ import { cors, requestShapeLimits, securityHeaders } from './middleware/security
 import type { Statistics } from './middleware/statistics.ts';
 import { apiHandlers, operationOf, type UpstreamName } from './routes/api-routes.ts';
 import { docsRouter } from './routes/docs.ts';
-import { operationsRouter } from './routes/operations.ts';
+import { healthDepsRouter, statisticsRouter } from './routes/operations.ts';
 import { type StatusSources, statusRouter } from './routes/status.ts';
 import type { UpstreamCaller } from './routes/upstream-call.ts';
 import type { GatewaySecurity } from './security-config.ts';
@@ -24,18 +25,24 @@ export interface GatewayDeps {
   shedder?: LoadShedder;
   redis: Redis;
   idempotency: Idempotency;
+  /** The gateway's dependencies, gathered at most once a second (the internal listener's /health/deps). */
+  health: () => Promise<HealthDeps>;
   statistics: Statistics;
   tokens: TokenSettings;
   metrics: Registry;
   requestTimeoutMs: number;
   /** Front-door limits, CORS and the rate limiter. */
   security: GatewaySecurity;
-  /** What the status page shows; without it /status is not served. */
+  /** What the status page shows (internal listener); without it /status is not served. */
   status?: StatusSources;
   isDraining?: () => boolean;
 }
 
 export function createApp(deps: GatewayDeps) {
+/**
+ * The public listener: the API, docs, /statistics and the probes. The detailed views (dependency health
+ * with breaker states, metrics, the status page) are on the internal listener only (`createOpsApp`).
+ */
   const api = apiHandlers({
     operations,
     callUpstream: deps.callUpstream,
@@ -56,6 +63,7 @@ export function createApp(deps: GatewayDeps) {
     metrics: deps.metrics,
     shedder: deps.shedder,
     rawBody: true,
+    serveMetrics: false,
     bodyLimitBytes: deps.security.maxBodyBytes,
     front: [securityHeaders(), cors(deps.security.corsOrigins), requestShapeLimits(deps.security)],
     // The services' operations, nearly every request: found in one lookup and served without express.
@@ -63,9 +71,27 @@ export function createApp(deps: GatewayDeps) {
     mount: (app) => {
       for (const guard of guards) app.use(guard);
       app.use(docsRouter());
-      app.use(operationsRouter(deps));
-      if (deps.status) app.use(statusRouter(deps.status));
+      app.use(statisticsRouter(deps));
       app.use(methodNotAllowed);
+    },
+  });
+}
+
+/**
+ * The internal listener, for operators and Prometheus, which the compose file and the Kubernetes manifests
+ * do not expose: the probes, /metrics, /health/deps and the status page. Shed like the API under overload,
+ * except the probes and /metrics.
+ */
+export function createOpsApp(deps: GatewayDeps) {
+  return createHttpApp({
+    log: deps.log,
+    isDraining: deps.isDraining,
+    metrics: deps.metrics,
+    shedder: deps.shedder,
+    front: [securityHeaders()],
+    mount: (app) => {
+      app.use(healthDepsRouter(deps));
+      if (deps.status) app.use(statusRouter(deps.status));
     },
   });
 }

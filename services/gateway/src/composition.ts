@@ -6,6 +6,7 @@ import {
   instrumentBreakers,
   instrumentShedder,
   type Lifecycle,
+  sharedFor,
 } from '@skico/http';
 import type { Logger } from '@skico/log';
 import { createBreaker, createBulkhead, createRetryBudget } from '@skico/resilience';
@@ -64,6 +65,8 @@ export function createGatewayDeps(config: GatewayConfig, log: Logger, lifecycle:
   // Only the status page asks the worker anything (its /health/deps).
   const worker = createUpstream({ name: 'lift-ride-worker', baseUrl: config.LIFT_RIDE_WORKER_URL, connections: 2 });
   lifecycle.onShutdown('upstream lift-ride-worker', () => worker.close());
+  // One fan-out to the services and one Redis ping a second, however many operators and pages ask.
+  const health = sharedFor(1_000, () => gatewayHealth({ upstreams, breakers, redis }));
   const statistics = createStatistics({ windowSeconds: config.STATISTICS_WINDOW_SECONDS });
   const security = countRateLimited(metrics, createGatewaySecurity(config, { redis, breaker: breakers.redis, log }));
   // Registered after Redis, so it runs before Redis closes: the last counts are shared.
@@ -83,6 +86,7 @@ export function createGatewayDeps(config: GatewayConfig, log: Logger, lifecycle:
       budget: createRetryBudget(knobs.retryBudget),
     }),
     redis,
+    health,
     idempotency: createIdempotency({
       redis,
       breaker: breakers.redis,
@@ -97,7 +101,7 @@ export function createGatewayDeps(config: GatewayConfig, log: Logger, lifecycle:
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
     security,
     status: {
-      gateway: () => gatewayHealth({ upstreams, breakers, redis }),
+      gateway: health,
       processes: [
         ...names.map((name) => ({ name, upstream: upstreams[name] })),
         { name: 'lift-ride-worker', upstream: worker },

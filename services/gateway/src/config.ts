@@ -9,6 +9,10 @@ export const gatewayConfigSchema = z
   .object({
     ...processFields(),
     GATEWAY_PORT: port(8080, 'Port of the gateway, the public entry.'),
+    GATEWAY_OPS_PORT: port(
+      8090,
+      "Port of the gateway's internal listener (/health/deps, /metrics, the status page): for operators and Prometheus, never published.",
+    ),
     RESORT_URL: url('http://127.0.0.1:8081', ['http', 'https'], 'Base URL of the resort service.'),
     SKIER_URL: url('http://127.0.0.1:8082', ['http', 'https'], 'Base URL of the skier service.'),
     LIFT_RIDE_URL: url('http://127.0.0.1:8083', ['http', 'https'], 'Base URL of the lift-ride service.'),

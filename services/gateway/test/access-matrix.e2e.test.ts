@@ -65,10 +65,6 @@ const requests: Record<string, () => Promise<CellRequest>> = {
   getDocs: async () => ({ path: '/docs' }),
   getLiveness: async () => ({ path: '/health/live' }),
   getReadiness: async () => ({ path: '/health/ready' }),
-  getDependencyHealth: async () => ({ path: '/health/deps' }),
-  getMetrics: async () => ({ path: '/metrics' }),
-  getStatusPage: async () => ({ path: '/status' }),
-  getStatusReport: async () => ({ path: '/status.json' }),
 };
 
 async function headersOf(caller: Caller, cell: CellRequest): Promise<Record<string, string>> {

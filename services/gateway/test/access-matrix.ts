@@ -40,8 +40,4 @@ export const accessMatrix: Record<string, AccessRow> = {
   getDocs: everyone(200),
   getLiveness: everyone(200),
   getReadiness: everyone(200),
-  getDependencyHealth: everyone(200),
-  getMetrics: everyone(200),
-  getStatusPage: everyone(200),
-  getStatusReport: everyone(200),
 };

@@ -34,7 +34,7 @@ const POISON_SKIER = 880_001;
 const run = randomUUID().slice(0, 8);
 
 async function metricsOf(process: string) {
-  const res = await fetch(`${stack.urlOf(process)}/metrics`);
+  const res = await fetch(`${stack.opsUrlOf(process)}/metrics`);
   expect(res.status).toBe(200);
   const samples = parseMetrics(await res.text());
   /** The value of one series; undefined when the process does not expose it. */

@@ -97,7 +97,6 @@ describe('response hygiene', () => {
       ['health', '/health/ready', {}],
       ['docs', '/docs', {}],
       ['openapi', '/openapi.json', {}],
-      ['metrics', '/metrics', {}],
     ];
     for (const [label, path, init] of cases) {
       const { res, text } = await raw(path, init);

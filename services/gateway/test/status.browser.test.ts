@@ -51,7 +51,7 @@ afterAll(async () => {
 
 describe('the status page in a real browser', () => {
   it('when /status.json is asked, then it reports every process in the documented shape', async () => {
-    const res = await fetch(`${stack.gatewayUrl}/status.json`);
+    const res = await fetch(`${stack.opsUrlOf('gateway')}/status.json`);
     expect(res.status).toBe(200);
     const report = statusReport.parse(await res.json());
     expect(report.processes.map((p) => p.name).sort()).toEqual(processes.map((p) => p.name).sort());
@@ -66,7 +66,7 @@ describe('the status page in a real browser', () => {
     page.on('console', (message) => {
       if (message.type() === 'error') consoleErrors.push(message.text());
     });
-    await page.goto(`${stack.gatewayUrl}/status`);
+    await page.goto(`${stack.opsUrlOf('gateway')}/status`);
 
     for (const { name } of processes) {
       await page.locator(`[data-process="${name}"][data-status="up"]`).waitFor({ timeout: 10_000 });

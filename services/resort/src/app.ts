@@ -34,7 +34,8 @@ export function createApp(deps: ResortDeps) {
     log: deps.log,
     isDraining: deps.isDraining,
     metrics: deps.metrics,
-    readiness: { postgres: () => deps.pool.query('SELECT 1') },
+    // Through the breaker, as every query: a probe cannot pile up on a hung Postgres.
+    readiness: { postgres: () => pool.query('SELECT 1') },
     direct: directOperations(operationsOf('resort'), (operation) => handlers[operation.operationId]),
     mount: (app) => {
       app.use(healthDepsRouter({ breakers: [deps.postgres] }));

@@ -28,7 +28,8 @@ export function createApp(deps: SkierDeps) {
     isDraining: deps.isDraining,
     metrics: deps.metrics,
     // The lift-ride service is not a readiness check: without it, profiles are still served (degraded).
-    readiness: { postgres: () => deps.pool.query('SELECT 1') },
+    // Through the breaker: a probe cannot pile up on a hung Postgres.
+    readiness: { postgres: () => deps.breakers.postgres.run(() => deps.pool.query('SELECT 1')) },
     // The contract's skier operations, served without express.
     direct: directOperations(operationsOf('skier'), (operation) => handlers[operation.operationId]),
     mount: (app) => {

@@ -1,16 +1,11 @@
 import { z } from 'zod';
 import { defineOperation } from '../operation.ts';
-import {
-  healthDeps,
-  healthLive,
-  healthReady,
-  openApiDocumentShape,
-  statistics,
-  statusReport,
-} from '../schemas/gateway.ts';
+import { healthLive, healthReady, openApiDocumentShape, statistics } from '../schemas/gateway.ts';
 
 const text = z.string();
 
+// The public operations of the gateway. Its detailed views (/health/deps, /metrics, /status, /status.json)
+// are served on its internal listener only, for operators and Prometheus: they are not part of the API.
 export const gatewayOperations = [
   defineOperation({
     operationId: 'getStatistics',
@@ -68,60 +63,6 @@ export const gatewayOperations = [
     responses: {
       200: { description: 'Ready.', schema: healthReady },
       503: { description: 'Not ready, or draining before shutdown.', schema: healthReady },
-    },
-  }),
-  defineOperation({
-    operationId: 'getDependencyHealth',
-    method: 'GET',
-    path: '/health/deps',
-    service: 'gateway',
-    auth: 'none',
-    rateLimited: false,
-    summary: 'State of every dependency, with breaker states and queue depth',
-    tags: ['operations'],
-    responses: { 200: { description: 'Per-dependency state, also when some are down.', schema: healthDeps } },
-  }),
-  defineOperation({
-    operationId: 'getStatusPage',
-    method: 'GET',
-    path: '/status',
-    service: 'gateway',
-    auth: 'none',
-    rateLimited: false,
-    summary: 'Live status page of every process and dependency',
-    tags: ['operations'],
-    responses: {
-      200: {
-        description: 'A self-contained HTML page that polls /status.json every 2 s.',
-        schema: text,
-        contentType: 'text/html',
-      },
-    },
-  }),
-  defineOperation({
-    operationId: 'getStatusReport',
-    method: 'GET',
-    path: '/status.json',
-    service: 'gateway',
-    auth: 'none',
-    rateLimited: false,
-    summary: 'Every process with its dependencies, breakers and queue depths, and recent gateway traffic',
-    tags: ['operations'],
-    responses: {
-      200: { description: 'The status of the system, also when parts of it are down.', schema: statusReport },
-    },
-  }),
-  defineOperation({
-    operationId: 'getMetrics',
-    method: 'GET',
-    path: '/metrics',
-    service: 'gateway',
-    auth: 'none',
-    rateLimited: false,
-    summary: 'Prometheus metrics',
-    tags: ['operations'],
-    responses: {
-      200: { description: 'Prometheus text exposition format.', schema: text, contentType: 'text/plain' },
     },
   }),
 ];

@@ -67,7 +67,7 @@ async function traffic(gatewayUrl: string, client: number, stop: AbortSignal, co
 }
 
 async function screenshotStatus(page: Page, stack: TestStack): Promise<void> {
-  await page.goto(`${stack.gatewayUrl}/status`);
+  await page.goto(`${stack.opsUrlOf('gateway')}/status`);
   for (const { name } of processes) {
     await page.locator(`[data-process="${name}"][data-status="up"]`).waitFor({ timeout: 15_000 });
   }

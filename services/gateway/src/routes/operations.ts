@@ -54,14 +54,20 @@ export async function gatewayHealth(deps: GatewayHealthSources): Promise<HealthD
   return { status, dependencies };
 }
 
-/** /statistics (course contract) and /health/deps. */
-export function operationsRouter(deps: GatewayHealthSources & { statistics: Statistics }): Router {
+/** /statistics (course contract), on the public listener. */
+export function statisticsRouter(deps: { statistics: Statistics }): Router {
   const router = Router();
   router.get('/statistics', timed(deps.statistics, '/statistics'), (_req, res) => {
     res.json({ endpointStats: deps.statistics.snapshot() });
   });
+  return router;
+}
+
+/** /health/deps, on the internal listener: `health` is shared for a second, so callers do not multiply it. */
+export function healthDepsRouter(deps: { health: () => Promise<HealthDeps> }): Router {
+  const router = Router();
   router.get('/health/deps', async (_req, res) => {
-    res.json(await gatewayHealth(deps));
+    res.json(await deps.health());
   });
   return router;
 }

@@ -13,8 +13,9 @@ const probes = (): Probe[] => [
   freshRide(),
 ];
 
+/** A view of the gateway's internal listener (/health/deps), where operators read breaker states. */
 async function json(path: string) {
-  const res = await fetch(`${stack.gatewayUrl}${path}`);
+  const res = await fetch(`${stack.opsUrlOf('gateway')}${path}`);
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
@@ -53,7 +54,7 @@ describe('the resort service failing', () => {
     expect(Math.min(...resortReads.map((o) => o.ms))).toBeLessThan(50);
 
     const recoveryMs = await recovery(
-      stack.gatewayUrl,
+      stack.opsUrlOf('gateway'),
       (d) => d.resort?.breaker === 'closed',
       15_000,
       () => fetch(`${stack.gatewayUrl}/resorts`),
@@ -73,7 +74,7 @@ describe('the resort service failing', () => {
     const restarted = Date.now();
     stack.startProcess('resort');
     await recovery(
-      stack.gatewayUrl,
+      stack.opsUrlOf('gateway'),
       (d) => d.resort?.status === 'up',
       30_000,
       () => fetch(`${stack.gatewayUrl}/resorts`),
@@ -100,7 +101,7 @@ describe('the lift-ride service killed', () => {
     // call is refused without touching the network.
     const deps = await json('/health/deps');
     expect((deps.body.dependencies as Record<string, { breaker: string }>)['lift-ride']?.breaker).toBe('open');
-    const metrics = await (await fetch(`${stack.gatewayUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${stack.opsUrlOf('gateway')}/metrics`)).text();
     expect(metrics).toMatch(/skico_breaker_state\{[^}]*dependency="lift-ride"[^}]*\} 2/);
     expect(metrics).toMatch(/skico_breaker_transitions_total\{[^}]*dependency="lift-ride"[^}]*to="open"[^}]*\} [1-9]/);
     const started = performance.now();

@@ -1,6 +1,6 @@
 import type { Logger } from '@skico/log';
 import { activeTracer, context } from '@skico/tracing';
-import type { Channel, ConsumeMessage } from 'amqplib';
+import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { AmqpConnection } from './connection.ts';
 import { startBatchSpans } from './consumer-tracing.ts';
 
@@ -13,6 +13,8 @@ export interface Delivery {
   headers: Record<string, unknown>;
   /** How many times the broker delivered it before (quorum queues count returns). */
   deliveryCount: number;
+  /** How many times processing it failed before (counted by this consumer, in a header of its own). */
+  failures?: number;
   /** When it was published (ms since the epoch), when the publisher stamped it. */
   publishedAt: number | undefined;
 }
@@ -55,6 +57,13 @@ export interface BatchConsumerOptions {
   log: Logger;
   /** One outcome per delivery, in order. Throws HoldBatch to keep the batch while a dependency is down. */
   handle: (batch: Delivery[]) => Promise<Outcome[]>;
+  /**
+   * Processing failures ('retry') of one message before it is dead-lettered. The consumer counts them
+   * itself: it publishes the message again with its count (confirmed) and acks the old copy, so that the
+   * broker's delivery count, which also counts restarts and lost connections, is only a backstop.
+   * Without it, a retry is a plain requeue.
+   */
+  maxFailures?: number;
   /** Told what became of every batch once it is settled (metrics); must not throw. */
   onBatch?: (report: BatchReport) => void;
 }
@@ -87,6 +96,9 @@ export function requestIdsOf(deliveries: Delivery[], limit = 20): string[] {
   return ids;
 }
 
+/** The header that carries a message's processing failures so far. */
+export const FAILURES_HEADER = 'skico-failures';
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -98,16 +110,16 @@ export function createBatchConsumer(options: BatchConsumerOptions): BatchConsume
   const { log } = options;
   // Decided once: with tracing off, a batch costs no span and no context switch.
   const tracer = activeTracer();
-  let channel: Channel | undefined;
+  let channel: ConfirmChannel | undefined;
   let consumerTag: string | undefined;
-  let buffer: { channel: Channel; message: ConsumeMessage }[] = [];
+  let buffer: { channel: ConfirmChannel; message: ConsumeMessage }[] = [];
   let linger: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   let holding = false;
   let stopping = false;
   let processed = 0;
 
-  const startConsuming = async (ch: Channel) => {
+  const startConsuming = async (ch: ConfirmChannel) => {
     const { consumerTag: tag } = await ch.consume(options.queue, (message) => {
       if (!message) return;
       buffer.push({ channel: ch, message });
@@ -118,7 +130,7 @@ export function createBatchConsumer(options: BatchConsumerOptions): BatchConsume
   };
 
   options.connection.onConnect(async (conn) => {
-    const ch = await conn.createChannel();
+    const ch = await conn.createConfirmChannel();
     ch.on('error', () => undefined);
     ch.once('close', () => {
       if (channel === ch) channel = undefined;
@@ -131,13 +143,56 @@ export function createBatchConsumer(options: BatchConsumerOptions): BatchConsume
   });
 
   /** `upTo`: an ack that settles every earlier unsettled delivery of the channel too (AMQP `multiple`). */
-  const settle = (item: { channel: Channel; message: ConsumeMessage }, outcome: Outcome, upTo = false) => {
+  const settle = (
+    item: { channel: ConfirmChannel; message: ConsumeMessage },
+    outcome: Outcome | 'return',
+    upTo = false,
+  ) => {
     try {
       if (outcome === 'ack') item.channel.ack(item.message, upTo);
-      else item.channel.nack(item.message, false, outcome === 'retry');
+      else item.channel.nack(item.message, false, outcome !== 'reject');
     } catch (err) {
       // The channel closed: the broker redelivers the message, and the natural key keeps the effect single.
       log.debug({ err }, 'settle failed');
+    }
+  };
+
+  /**
+   * A message whose processing failed: published again with its failure count and then acked, or
+   * dead-lettered (rejected) once it failed more than maxFailures times. When the new copy is not
+   * confirmed, the message is returned to the queue instead (the broker's count is the backstop).
+   */
+  const retry = async (item: { channel: ConfirmChannel; message: ConsumeMessage }): Promise<Outcome | 'return'> => {
+    if (options.maxFailures === undefined) return 'return';
+    const { properties, content } = item.message;
+    const { 'x-delivery-count': _count, ...headers } = (properties.headers ?? {}) as Record<string, unknown>;
+    const failures = (Number(headers[FAILURES_HEADER]) || 0) + 1;
+    if (failures > options.maxFailures) {
+      log.warn({ messageId: properties.messageId, failures }, 'message failed too often; dead-lettered');
+      return 'reject';
+    }
+    try {
+      await new Promise<void>((resolve, reject) => {
+        // Straight to the queue (default exchange): the copy does not depend on the bindings.
+        item.channel.publish(
+          '',
+          options.queue,
+          content,
+          {
+            persistent: true,
+            contentType: properties.contentType as string | undefined,
+            messageId: properties.messageId as string | undefined,
+            timestamp: properties.timestamp as number | undefined,
+            type: properties.type as string | undefined,
+            headers: { ...headers, [FAILURES_HEADER]: failures },
+          },
+          (err) => (err ? reject(err) : resolve()),
+        );
+      });
+      return 'ack';
+    } catch (err) {
+      log.warn({ err, messageId: properties.messageId }, 'failed message not published again; returned to the queue');
+      return 'return';
     }
   };
 
@@ -146,21 +201,25 @@ export function createBatchConsumer(options: BatchConsumerOptions): BatchConsume
    * time in delivery order, so every earlier delivery of that channel is settled already, and the broker
    * is spared a frame per message.
    */
-  const settleAll = (batch: { channel: Channel; message: ConsumeMessage }[], outcomes: Outcome[]) => {
+  const settleAll = async (batch: { channel: ConfirmChannel; message: ConsumeMessage }[], outcomes: Outcome[]) => {
     const last = batch.at(-1);
     if (last && outcomes.every((o) => o === 'ack') && batch.every((item) => item.channel === last.channel)) {
       settle(last, 'ack', true);
       return;
     }
-    for (const [i, item] of batch.entries()) settle(item, outcomes[i] as Outcome);
+    for (const [i, item] of batch.entries()) {
+      const outcome = outcomes[i] as Outcome;
+      settle(item, outcome === 'retry' ? await retry(item) : outcome);
+    }
   };
 
-  const runBatch = async (batch: { channel: Channel; message: ConsumeMessage }[]) => {
+  const runBatch = async (batch: { channel: ConfirmChannel; message: ConsumeMessage }[]) => {
     const deliveries: Delivery[] = batch.map(({ message }) => ({
       body: message.content,
       messageId: message.properties.messageId as string | undefined,
       headers: (message.properties.headers ?? {}) as Record<string, unknown>,
       deliveryCount: Number(message.properties.headers?.['x-delivery-count'] ?? 0),
+      failures: Number(message.properties.headers?.[FAILURES_HEADER] ?? 0),
       publishedAt: publishedAt(message),
     }));
     const spans = tracer ? startBatchSpans(tracer, options.queue, deliveries) : undefined;
@@ -175,8 +234,9 @@ export function createBatchConsumer(options: BatchConsumerOptions): BatchConsume
         oldestPublishedAt: stamps.length > 0 ? Math.min(...stamps) : undefined,
       });
     };
+    // Returned unprocessed (stopping while held): not a processing failure.
     const requeue = () => {
-      for (const item of batch) settle(item, 'retry');
+      for (const item of batch) settle(item, 'return');
       report(batch.map(() => 'retry'));
     };
     // Stopping while a dependency is down: the batches still queued behind the held one go back at once,
@@ -190,17 +250,16 @@ export function createBatchConsumer(options: BatchConsumerOptions): BatchConsume
       try {
         const handled = await (handle ? handle() : options.handle(deliveries));
         const outcomes = batch.map((_, i) => handled[i] ?? 'retry');
-        settleAll(batch, outcomes);
+        await settleAll(batch, outcomes);
         processed += 1;
         report(outcomes, performance.now() - attempt);
         break;
       } catch (err) {
         if (!isHoldBatch(err)) {
-          log.error(
-            { err, requestIds: requestIdsOf(deliveries) },
-            'batch handler failed; messages return to the queue',
-          );
-          requeue();
+          log.error({ err, requestIds: requestIdsOf(deliveries) }, 'batch handler failed; each message failed once');
+          const outcomes = batch.map((): Outcome => 'retry');
+          await settleAll(batch, outcomes);
+          report(outcomes);
           break;
         }
         if (!holding) {

@@ -9,7 +9,10 @@ export interface LiftRideTopology {
 }
 
 export interface QueueLimits {
-  /** Deliveries of one message before it is dead-lettered (quorum queue x-delivery-limit). */
+  /**
+   * Processing failures of one message before it is dead-lettered, counted by the consumer (maxFailures).
+   * The queue's own x-delivery-limit is DELIVERY_BACKSTOP, since the broker counts returns too.
+   */
   deliveryLimit: number;
   /** Messages the queue holds before publishes are rejected (x-max-length, overflow reject-publish). */
   maxLength: number;
@@ -26,11 +29,18 @@ export function liftRideTopology(namespace = ''): LiftRideTopology {
   };
 }
 
+/**
+ * The broker's delivery limit: far above any failure limit, since RabbitMQ 3.x and 4.0-4.2 count every
+ * return (a restart, a lost connection, a held batch given back) as a delivery; it only stops a message
+ * that kills its consumer before it can count a failure.
+ */
+export const DELIVERY_BACKSTOP = 100;
+
 /** The arguments of the persist queue; the same in code, in the broker definitions file and in tests. */
 export function persistQueueArguments(topology: LiftRideTopology, limits: QueueLimits): Record<string, unknown> {
   return {
     'x-queue-type': 'quorum',
-    'x-delivery-limit': limits.deliveryLimit,
+    'x-delivery-limit': DELIVERY_BACKSTOP,
     'x-dead-letter-exchange': topology.deadExchange,
     'x-dead-letter-routing-key': topology.routingKey,
     // At-least-once dead-lettering: a dead letter is not dropped on the way to the dead queue.

@@ -28,7 +28,7 @@ export function isStatementBudgetSpent(e: unknown): e is StatementBudgetSpent {
 }
 
 /** How long before the caller's deadline the server ends the statement: time for the answer to travel back. */
-const margin = (ms: number) => Math.max(50, Math.round(ms * 0.15));
+const margin = (ms: number) => Math.max(100, Math.round(ms * 0.25));
 /** How long an abandoned statement may take to end after its cancel, before its connection is closed instead. */
 const CANCEL_GRACE_MS = 1_000;
 const QUERY_CANCELED = '57014';

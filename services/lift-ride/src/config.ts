@@ -31,7 +31,10 @@ export const liftRideConfigSchema = z
     PUBLISH_TIMEOUT_MS: positiveInt(1_000, 'Longest wait for the broker to confirm a ride before the fallback.'),
     PUBLISH_FALLBACK: flag(true, 'Write a ride directly to Postgres when the broker cannot confirm it.'),
     FALLBACK_CONCURRENCY: positiveInt(8, 'Direct writes in flight at most (the fallback bulkhead).'),
-    QUEUE_DELIVERY_LIMIT: positiveInt(5, 'Deliveries of one message before it is dead-lettered.'),
+    QUEUE_DELIVERY_LIMIT: positiveInt(
+      5,
+      'Processing failures of one message before it is dead-lettered (restarts and lost connections do not count).',
+    ),
     QUEUE_MAX_LENGTH: positiveInt(1_000_000, 'Rides the queue holds before publishes are refused.'),
     WORKER_BATCH_SIZE: positiveInt(500, 'Rides the worker writes in one transaction at most.'),
     WORKER_LINGER_MS: positiveInt(20, 'How long the worker waits to fill a batch.'),

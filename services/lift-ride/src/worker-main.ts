@@ -28,6 +28,7 @@ await runProcess(
       batchSize: config.WORKER_BATCH_SIZE,
       lingerMs: config.WORKER_LINGER_MS,
       holdRetryMs: 500,
+      maxFailures: config.QUEUE_DELIVERY_LIMIT,
       log,
       handle: createPersistHandler({ write: clients.write, log }),
       onBatch: workerMetrics(metrics),

@@ -73,7 +73,8 @@ describe('a message that always fails', () => {
       },
       { timeoutMs: 30_000, message: 'poison message was not dead-lettered' },
     );
-    expect(listed.letters).toEqual([expect.objectContaining({ messageId, reason: 'delivery_limit' })]);
+    // The worker counts the failures and rejects the message past the limit: the broker records 'rejected'.
+    expect(listed.letters).toEqual([expect.objectContaining({ messageId, reason: 'rejected' })]);
     const attempts = stack.logs().filter((line) => line.includes('message failed') && line.includes(messageId));
     expect(attempts).toHaveLength(DELIVERY_LIMIT + 1);
     const keys = await db.keys();

@@ -8,6 +8,7 @@ import type { Breaker } from '@skico/resilience';
 import type { Idempotency } from './middleware/idempotency.ts';
 import { jsonDepthLimit } from './middleware/json-depth.ts';
 import { methodNotAllowed } from './middleware/method-not-allowed.ts';
+import { clientOf } from './middleware/rate-limit.ts';
 import { cors, requestShapeLimits, securityHeaders } from './middleware/security.ts';
 import type { Statistics } from './middleware/statistics.ts';
 import { apiHandlers, operationOf, type UpstreamName } from './routes/api-routes.ts';
@@ -50,6 +51,7 @@ export function createApp(deps: GatewayDeps) {
     statistics: deps.statistics,
     tokens: deps.tokens,
     timeoutMs: deps.requestTimeoutMs,
+    clientOf: (req) => clientOf(req, deps.security.identity),
   });
   // What every request to the API or to the gateway's own routes passes once its body is read: the rate
   // limiter and the JSON depth limit.

@@ -32,10 +32,24 @@ export interface IdempotencyOptions {
 }
 
 /**
- * stored: ran and its answer was kept; replayed: answered from the record; conflict: the key was in
- * flight (409); reused: the key came with a different request (422); unguarded: Redis could not be asked.
+ * stored: ran and its answer was kept; released: ran and its answer was not kept (400, 404, 408, 429,
+ * 5xx), so a retry runs again; replayed: answered from the record; conflict: the key was in flight (409);
+ * reused: the key came with a different request (422); unguarded: Redis could not be asked.
  */
-export type IdempotencyOutcome = 'stored' | 'replayed' | 'conflict' | 'reused' | 'unguarded';
+export type IdempotencyOutcome = 'stored' | 'released' | 'replayed' | 'conflict' | 'reused' | 'unguarded';
+
+/** A POST carrying an Idempotency-Key, with what scopes the key. */
+export interface KeyedRequest {
+  /** The key as the client sent it. */
+  key: string;
+  /** Who sent it (`clientOf`): one client's key never meets another's. */
+  client: string;
+  /** The contract operation: the same key on two routes names two requests. */
+  operationId: string;
+  /** `fingerprint(method, url, body)`: the same key with another request is 422. */
+  fingerprint: string;
+  requestId?: string;
+}
 
 /** The fingerprint of a request: method, path with query, and the exact body bytes. */
 export function fingerprint(method: string, url: string, body: Buffer | undefined): string {
@@ -46,11 +60,33 @@ export function fingerprint(method: string, url: string, body: Buffer | undefine
 }
 
 /**
- * Idempotency-Key semantics (IETF httpapi draft) over Redis: the first request with a key runs and its
- * answer is kept; the same key with the same request replays that answer; with a different request it is
- * 422; while the first is still running it is 409 (the key's format is checked by the caller). 5xx and 400
- * answers are not kept, so a retry (with the body fixed) runs again.
- * When Redis cannot be reached the request runs unguarded (lift rides stay exactly-once by their key).
+ * The key under which both the gateway's record and the service's effect are stored: the client's key
+ * scoped to the client and the operation, so that no client can meet or squat on another's keys. A
+ * 64-character hex string, itself a valid Idempotency-Key for the service that receives it.
+ */
+export function scopedKey(request: Pick<KeyedRequest, 'key' | 'client' | 'operationId'>): string {
+  return createHash('sha256')
+    .update(JSON.stringify([request.client, request.operationId, request.key]))
+    .digest('hex');
+}
+
+/**
+ * Answers that say nothing took effect and that a retry may change: 400 (the client fixes the body), 404
+ * (the target may exist a moment later: a season just added and not yet in the lift-ride metadata cache),
+ * 408 and 429 (the budget refills), and every 5xx (the dependency recovers). They are not kept: the key is
+ * released at once and a retry runs again. That is safe because every keyed effect is idempotent where it
+ * happens (lift rides and seasons by their natural key, profiles by the scoped key stored with them), so
+ * a run that did commit after all is found again, not repeated.
+ */
+const kept = (status: number) => status < 500 && status !== 400 && status !== 404 && status !== 408 && status !== 429;
+
+/**
+ * Idempotency-Key semantics (IETF httpapi draft) over Redis, for keys scoped by `scopedKey`: the first
+ * request with a key runs and its answer is kept; the same key with the same request replays that answer;
+ * with a different request it is 422; while the first is still running it is 409 (the key's format is
+ * checked by the caller). Transient answers are not kept (see `kept`).
+ * When Redis cannot be reached the request runs without a record: the service that receives the scoped
+ * key still takes its effect once and answers a repeat with the first answer.
  */
 export function createIdempotency(options: IdempotencyOptions) {
   const count = options.count ?? (() => undefined);
@@ -63,17 +99,19 @@ export function createIdempotency(options: IdempotencyOptions) {
     get: (key: string) => options.breaker.run(() => options.redis.get(key)),
     del: (key: string) => options.breaker.run(() => options.redis.del(key)),
   };
-  const redisKey = (key: string) => `gateway:v1:idem:${createHash('sha256').update(key).digest('hex')}`;
 
   return {
-    /** Runs or replays a keyed request; its request id goes on the (rare) lines logged about it. */
+    /**
+     * Runs or replays a keyed request. `forward` receives the scoped key, which the service must be given
+     * in place of the client's (its effect is stored under it).
+     */
     async run(
-      key: string,
-      print: string,
-      forward: () => Promise<StoredResponse>,
-      requestId?: string,
+      request: KeyedRequest,
+      forward: (scoped: string) => Promise<StoredResponse>,
     ): Promise<{ response: StoredResponse; replayed: boolean }> {
-      const id = redisKey(key);
+      const { requestId, fingerprint: print } = request;
+      const scoped = scopedKey(request);
+      const id = `gateway:v2:idem:${scoped}`;
       let claimed: string | null;
       try {
         const claim: IdempotencyRecord = { state: 'in-flight', fingerprint: print };
@@ -82,9 +120,9 @@ export function createIdempotency(options: IdempotencyOptions) {
         count('unguarded');
         options.log.warn(
           { requestId, err: (err as Error).message },
-          'idempotency store unavailable; request runs unguarded',
+          'idempotency store unavailable; request runs unguarded, the service dedupes by the scoped key',
         );
-        return { response: await forward(), replayed: false };
+        return { response: await forward(scoped), replayed: false };
       }
       if (claimed === null) {
         const response = await existing(id, print);
@@ -94,7 +132,7 @@ export function createIdempotency(options: IdempotencyOptions) {
 
       let response: StoredResponse;
       try {
-        response = await forward();
+        response = await forward(scoped);
       } catch (err) {
         await redis.del(id).catch(() => undefined);
         throw err;
@@ -106,13 +144,9 @@ export function createIdempotency(options: IdempotencyOptions) {
         headers: response.headers,
         body: response.body.toString('base64'),
       };
-      // A refused request (400: nothing ran) or a failure is not kept: the client fixes it and retries with the key.
-      const kept = response.status < 500 && response.status !== 400;
-      const store = kept ? redis.save(id, JSON.stringify(done)) : redis.del(id);
-      await store.then(
-        () => {
-          if (response.status < 500) count('stored');
-        },
+      const keep = kept(response.status);
+      await (keep ? redis.save(id, JSON.stringify(done)) : redis.del(id)).then(
+        () => count(keep ? 'stored' : 'released'),
         (err) => options.log.warn({ requestId, err: (err as Error).message }, 'idempotency record not saved'),
       );
       return { response, replayed: false };

@@ -23,6 +23,8 @@ export interface ApiRouteDeps {
   statistics: Statistics;
   tokens: TokenSettings;
   timeoutMs: number;
+  /** Who sent a request (`clientOf` of the rate limiter): an Idempotency-Key is scoped to it. */
+  clientOf: (req: IncomingMessage) => string;
 }
 
 const controlHeaders = z.object({
@@ -91,7 +93,20 @@ export function apiHandlers(deps: ApiRouteDeps): (operation: Operation) => Direc
       const call = () => deps.callUpstream(upstream, req, due, operation.method === 'GET' || key !== undefined);
       const { response, replayed } =
         operation.method === 'POST' && key !== undefined
-          ? await deps.idempotency.run(key, fingerprint(req.method ?? 'POST', req.url ?? '/', req.body), call, req.id)
+          ? await deps.idempotency.run(
+              {
+                key,
+                client: deps.clientOf(req),
+                operationId: operation.operationId,
+                fingerprint: fingerprint(req.method ?? 'POST', req.url ?? '/', req.body),
+                requestId: req.id,
+              },
+              // The service stores its effect under the scoped key, so that is the key it is sent (proxy.ts forwards it).
+              (scoped) => {
+                req.headers['idempotency-key'] = scoped;
+                return call();
+              },
+            )
           : { response: await call(), replayed: false };
       res.statusCode = response.status;
       for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);

@@ -127,9 +127,9 @@ loop lags more than ${g.shedding.maxLagMs} ms.
   fallback or gets 503, never 201.
 - A channel that the broker closes on its own (a channel error) is opened again on the same connection
   after 50 ms, backing off to 2 s; a dropped connection is made again with backoff and the topology declared.
-- A queue that exists with other arguments than declared (a changed \`QUEUE_DELIVERY_LIMIT\` or
-  \`QUEUE_MAX_LENGTH\`: 406 PRECONDITION_FAILED) is not retried: the connection logs one error naming the
-  argument, both values and what to do, and stops; the API and the worker refuse to start with it.
+- A queue that exists with other arguments than declared (a changed \`QUEUE_MAX_LENGTH\`, a queue created
+  with another delivery limit: 406 PRECONDITION_FAILED) is not retried: the connection logs one error naming
+  the argument, both values and what to do, and stops; the API and the worker refuse to start with it.
 - \`npm run dead-letters -- list\` uses up no delivery attempt: it puts a confirmed copy of each letter it
   shows (same content and headers, the broker's counters at zero) at the back of the dead queue, then acks
   the original. A requeue would count: RabbitMQ 3.10 to 3.13 count every return in \`x-delivery-count\` (no

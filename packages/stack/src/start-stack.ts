@@ -11,6 +11,8 @@ export interface StackOptions extends Partial<Omit<SupervisorOptions, 'onLine'>>
   readyTimeoutMs?: number;
   /** Only these processes (by name); all by default. */
   only?: string[];
+  /** The superuser URL the database is prepared with; its host should be `settings.postgres`. */
+  adminUrl?: string;
 }
 
 /** Polls a process's readiness endpoint until it answers 200. @throws when it does not within the timeout. */
@@ -40,7 +42,7 @@ export async function startStack(options: StackOptions = {}) {
     ...options.settings,
     ports: { ...defaultSettings.ports, ...options.settings?.ports },
   };
-  await prepareDatabase(settings);
+  await prepareDatabase(settings, options.adminUrl);
   const supervisor = createSupervisor({
     onLine: options.onLine ?? (() => undefined),
     restart: options.restart ?? true,

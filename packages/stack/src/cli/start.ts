@@ -1,4 +1,5 @@
 import { ensureInfrastructure } from '../infra-check.ts';
+import { addressesFromEnv, describeAddresses } from '../infra-env.ts';
 import { createLineFormatter } from '../log-format.ts';
 import { startStack } from '../start-stack.ts';
 
@@ -8,11 +9,19 @@ const say = (line: string) => console.log(format('stack', line));
 const startedAt = Date.now();
 
 try {
-  await ensureInfrastructure(say);
+  // REDIS_URL, AMQP_URL, ADMIN_DATABASE_URL and SKICO_DATABASE move the infrastructure, as for the processes.
+  const addresses = addressesFromEnv(process.env);
+  for (const line of describeAddresses(addresses)) say(line);
+  await ensureInfrastructure(say, addresses);
   say('preparing the database (roles, schemas, migrations, seed data) …');
   const stack = await startStack({
     onLine: (name, line) => console.log(format(name, line)),
+    adminUrl: addresses.adminUrl,
     settings: {
+      postgres: addresses.postgres,
+      database: addresses.database,
+      redisUrl: addresses.redisUrl,
+      amqpUrl: addresses.amqpUrl,
       // Every process logs at this level; `LOG_LEVEL=debug npm start` adds a line per request.
       ...(process.env.LOG_LEVEL ? { logLevel: process.env.LOG_LEVEL } : {}),
       // `OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 npm start` sends every process's traces there.

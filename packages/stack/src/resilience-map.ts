@@ -105,6 +105,17 @@ most ${g.retry.maxAttempts} attempts, decorrelated jitter between ${g.retry.base
 Retry-After, and never past the deadline. Retries may add at most ${g.retryBudget.ratio * 100} % of the requests of the
 last ${g.retryBudget.windowMs / 1000} s (plus ${g.retryBudget.minPerWindow}), so that they cannot multiply an overload.
 
+## Keyed POSTs
+
+A POST with an Idempotency-Key is answered from the gateway's record in Redis when it repeats (kept
+${defaults.gateway.IDEMPOTENCY_RETENTION_SECONDS / 3600} h); 404, 408, 429 and 5xx answers are not kept, so their retry runs again, and the
+gateway retries such a POST itself after a dropped connection or a 5xx. While Redis is down the POST runs
+without a record. Each of these is safe because the service that takes the effect dedupes it by the key the
+gateway sends (the client's key scoped to the client and the operation): rides and seasons by their natural
+key, profiles by that key stored with the profile in the same statement, answered with the first 201. A
+lost answer, a commit after the gateway gave up, and a Redis outage each give one profile and the same
+answer (test: \`services/gateway/test/keyed-create.e2e.test.ts\`).
+
 ## Load shedding
 
 The gateway refuses new requests with 503 and Retry-After when ${g.shedding.maxInFlight} are in progress or the event

@@ -119,7 +119,17 @@ answer (test: \`services/gateway/test/keyed-create.e2e.test.ts\`).
 ## Load shedding
 
 The gateway refuses new requests with 503 and Retry-After when ${g.shedding.maxInFlight} are in progress or the event
-loop lags more than ${g.shedding.maxLagMs} ms.
+loop lags more than ${g.shedding.maxLagMs} ms. The probes (\`/health/live\`, \`/health/ready\`) and \`/metrics\` are never shed;
+\`/health/deps\` and the status page are.
+
+## Health checks cost at most one probe a second
+
+\`/health/ready\` and \`/health/deps\` share their answer for a second (\`sharedFor\` in \`packages/http\`): however
+many callers ask, each dependency is probed at most once a second. The services' readiness runs its
+\`SELECT 1\` through the Postgres breaker, so a hung database is not piled up on by probes; Redis is pinged
+through its breaker. The gateway's \`/health/deps\` (each service's readiness, a Redis ping) is shared the same
+way, and the status page reuses it. Test: \`services/gateway/test/operator-views.e2e.test.ts\` (50 callers for
+3 s: each service asked 3 times).
 
 ## Fallbacks
 
@@ -130,6 +140,17 @@ loop lags more than ${g.shedding.maxLagMs} ms.
 | Redis (reads, idempotency) | reads go to Postgres; POSTs run without the idempotency record |
 | resort service (lift-ride) | resort metadata from the cache (10 s in process, ${defaults.liftRide.METADATA_TTL_SECONDS} s in Redis) |
 | lift-ride service (skier) | the profile answers without stats, \`degraded: true\` |
+
+## Abandoned database work ends
+
+A Postgres call that its breaker gives up on is cancelled at the server (the protocol's CancelRequest),
+and its connection goes back to the pool only once the statement has ended, and is then closed rather
+than reused. A direct write for a request runs in a transaction of its own with \`statement_timeout\` set
+from what is left of its budget (capped at the fallback's 900 ms, less a quarter for the answer's way
+back), so Postgres ends it before the bulkhead's timer frees the slot; a statement ended that way counts
+against the caller's budget, not against Postgres's breaker. No lift-ride statement runs longer than the
+Postgres breaker's 1.5 s, should a cancel be lost. So the fallback bulkhead and the read bulkheads bound
+the work in Postgres, not only the waiting callers.
 
 ## Messaging
 
@@ -149,6 +170,19 @@ loop lags more than ${g.shedding.maxLagMs} ms.
   deliveries against the limit and every acquisition in \`x-acquired-count\`. Redrive acks a dead letter
   only once its copy is confirmed into the persist queue.
 - Health checks and metrics read queue depths on one channel per process, however many ask at once.
+- The delivery limit counts processing failures only. The worker counts them itself in a header
+  (\`skico-failures\`): a message that failed is published again to its queue with the count raised,
+  confirmed, and only then acked; past \`QUEUE_DELIVERY_LIMIT\` failures it is rejected to the dead-letter
+  queue (reason \`rejected\`, the count in its headers). Restarts, scale-downs, lost connections and batches
+  held through a Postgres outage return messages without a failure. The queue's \`x-delivery-limit\` is a
+  backstop of 100 returns, for a message that kills the worker before it can count: RabbitMQ 3.10-3.13
+  and 4.0-4.2 count every return in \`x-delivery-count\` (4.x with a default limit of 20), and 4.3 counts
+  \`basic.reject\` and channel closes but not \`basic.nack\`; the worker's count is the same on all of them.
+- The worker invalidates the cache keys of every ride of a batch it wrote, not only of the rows its insert
+  added (an earlier attempt that timed out may have committed them), before it acks; an invalidation that
+  fails holds the batch like a Postgres outage, so a crash or a Redis fault between commit and
+  invalidation ends in a redelivery that invalidates again. The API's direct write invalidates too, best
+  effort (the ride is committed either way).
 `;
 }
 

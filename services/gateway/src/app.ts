@@ -25,9 +25,9 @@ export interface GatewayDeps {
   breakers: Record<UpstreamName | 'redis', Breaker>;
   shedder?: LoadShedder;
   redis: Redis;
-  idempotency: Idempotency;
   /** The gateway's dependencies, gathered at most once a second (the internal listener's /health/deps). */
   health: () => Promise<HealthDeps>;
+  idempotency: Idempotency;
   statistics: Statistics;
   tokens: TokenSettings;
   metrics: Registry;
@@ -39,11 +39,11 @@ export interface GatewayDeps {
   isDraining?: () => boolean;
 }
 
-export function createApp(deps: GatewayDeps) {
 /**
  * The public listener: the API, docs, /statistics and the probes. The detailed views (dependency health
  * with breaker states, metrics, the status page) are on the internal listener only (`createOpsApp`).
  */
+export function createApp(deps: GatewayDeps) {
   const api = apiHandlers({
     operations,
     callUpstream: deps.callUpstream,
@@ -63,9 +63,9 @@ export function createApp(deps: GatewayDeps) {
     log: deps.log,
     isDraining: deps.isDraining,
     metrics: deps.metrics,
+    serveMetrics: false,
     shedder: deps.shedder,
     rawBody: true,
-    serveMetrics: false,
     bodyLimitBytes: deps.security.maxBodyBytes,
     front: [securityHeaders(), cors(deps.security.corsOrigins), requestShapeLimits(deps.security)],
     // The services' operations, nearly every request: found in one lookup and served without express.

@@ -15,7 +15,8 @@ function cancelRequest(processID: number, secretKey: number): Buffer {
  * Asks Postgres to cancel the statement `client` is running, on a connection of its own as the protocol
  * wants; resolves once the server closed that connection (it has signalled the backend) or after
  * `timeoutMs`. Never rejects: a cancel that cannot be delivered leaves the statement to statement_timeout.
- * Written by hand because pg 8 has no cancel API.
+ * Written by hand: pg 8's only cancel (`Client#cancel`, undocumented) wants a client of its own, unconnected,
+ * and the query object, where this needs the pooled client's process id and key alone.
  */
 export function cancelStatement(client: PoolClient, timeoutMs = 1_000): Promise<void> {
   const target = client as unknown as { host?: string; port?: number; processID?: number; secretKey?: number };

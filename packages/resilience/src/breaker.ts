@@ -133,19 +133,20 @@ export function createBreaker(options: BreakerOptions): Breaker {
   // opossum can leave no call out of its window: an out-of-budget call was counted as fired and, through
   // the error filter, as a success. Both are taken back, so that a flood of short budgets can neither open
   // the circuit nor hold it closed by diluting real failures.
-  const forget = () => {
-    const bucket = circuit.status.window[0];
+  // The bucket is the one the call was counted in, taken when it was fired: the window may have turned since.
+  type Bucket = { fires: number; successes: number };
+  const forget = (bucket: Bucket | undefined) => {
     if (!bucket) return;
     bucket.fires -= 1;
     bucket.successes -= 1;
   };
 
-  const translate = (error: unknown, short: boolean): never => {
+  const translate = (error: unknown, short: boolean, bucket?: Bucket): never => {
     const code = (error as { code?: string }).code;
     if (code === 'EOPENBREAKER') throw new DependencyUnavailable(options.name, 'open', { cause: error });
     if (code === 'ESHUTDOWN') throw new DependencyUnavailable(options.name, 'shutdown', { cause: error });
     if (outOfBudget(error, short)) {
-      forget();
+      forget(bucket);
       if (isAppError(error) && error.kind === 'timeout') throw error;
       throw new DeadlineExceeded(options.name, { cause: error });
     }
@@ -166,10 +167,11 @@ export function createBreaker(options: BreakerOptions): Breaker {
       circuit.emit('semaphoreLocked');
       throw new DependencyUnavailable(options.name, 'full');
     }
+    const bucket = short ? (circuit.status.window[0] as Bucket | undefined) : undefined;
     try {
       return (await circuit.fire(call, short ? budgetMs : ownMs, short)) as T;
     } catch (error) {
-      return translate(error, short);
+      return translate(error, short, bucket);
     }
   };
 

@@ -75,7 +75,7 @@ describe('a message that always fails', () => {
     );
     // The worker counts the failures and rejects the message past the limit: the broker records 'rejected'.
     expect(listed.letters).toEqual([expect.objectContaining({ messageId, reason: 'rejected' })]);
-    const attempts = stack.logs().filter((line) => line.includes('message failed') && line.includes(messageId));
+    const attempts = stack.logs().filter((line) => line.includes('message failed;') && line.includes(messageId));
     expect(attempts).toHaveLength(DELIVERY_LIMIT + 1);
     const keys = await db.keys();
     expect(behind.every((r) => keys.has(rideKeyOf(r)))).toBe(true);

@@ -186,10 +186,10 @@ describe('with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
 
   it('when health probes and metric scrapes come in, then they start no traces', async () => {
     const before = receiver.spans().length;
-    for (const path of ['/health/ready', '/health/live', '/metrics']) {
-      expect(
-        (await fetch(`${stack.gatewayUrl}${path}`, { headers: { traceparent: caller().traceparent } })).status,
-      ).toBe(200);
+    // The probes are on the public listener, the metrics on the internal one.
+    const probes = [`${stack.gatewayUrl}/health/ready`, `${stack.gatewayUrl}/health/live`];
+    for (const url of [...probes, `${stack.opsUrlOf('gateway')}/metrics`]) {
+      expect((await fetch(url, { headers: { traceparent: caller().traceparent } })).status).toBe(200);
     }
     const call = caller();
     expect((await fetch(`${stack.gatewayUrl}/resorts/5`, { headers: { traceparent: call.traceparent } })).status).toBe(

@@ -17,7 +17,8 @@ await runProcess({ service: 'skier', configSchema: skierConfigSchema }, async ({
   lifecycle.onShutdown('postgres', () => pool.end());
   const breakers = {
     postgres: createBreaker({ ...skierDependencies.postgres, capacity: CALLS_PER_CONNECTION * config.PG_POOL_MAX }),
-    liftRide: createBreaker(skierDependencies['lift-ride']),
+    // The stats budget is the breaker's timeout: a call that had all of it and did not answer counts.
+    liftRide: createBreaker({ ...skierDependencies['lift-ride'], timeoutMs: config.STATS_TIMEOUT_MS }),
   };
   const metrics = createMetricsRegistry('skier');
   instrumentBreakers(metrics, Object.values(breakers));

@@ -6,8 +6,8 @@ export const skierDependencies = {
   postgres: postgresBreakerOptions,
   'lift-ride': {
     name: 'lift-ride',
-    // The stats budget (STATS_TIMEOUT_MS): past it the profile degrades. A call that had all of it and did
-    // not answer counts against the lift-ride service; one a shorter request deadline cut does not.
+    // The default stats budget; the process sets it from STATS_TIMEOUT_MS. A call that had all of it and
+    // did not answer counts against the lift-ride service; one a shorter request deadline cut does not.
     timeoutMs: 300,
     errorThresholdPercentage: 50,
     volumeThreshold: 10,

@@ -38,7 +38,7 @@ export async function startSkierApp(options: {
   const liftRide = createUpstream({ name: 'lift-ride', baseUrl: options.liftRideUrl, connections: 4 });
   const breakers = {
     postgres: createBreaker(skierDependencies.postgres),
-    liftRide: createBreaker(skierDependencies['lift-ride']),
+    liftRide: createBreaker({ ...skierDependencies['lift-ride'], timeoutMs: options.statsTimeoutMs }),
   };
   const app = createApp({ log, pool, liftRide, breakers, statsTimeoutMs: options.statsTimeoutMs });
   const server = await listen(app, { port: 0 });

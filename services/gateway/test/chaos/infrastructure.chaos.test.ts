@@ -98,7 +98,7 @@ describe('Redis failing', () => {
 
       await redis.pass();
       const gatewayMs = await recovery(
-        stack.gatewayUrl,
+        stack.opsUrlOf('gateway'),
         (d) => d.redis?.status === 'up' && d.redis.breaker === 'closed',
         15_000,
       );

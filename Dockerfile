@@ -1,6 +1,6 @@
 # One image for every Skico process; docker-compose.yml picks the process with working_dir and command.
 # The image runs compiled JavaScript (services/<name>/dist/*.js, built by `pnpm run build`) with production
-# dependencies only: no TypeScript, no tsx, no dev tools. packages/stack/test/built-output.e2e.test.ts runs the
+# dependencies only: no TypeScript, no tsx, no dev tools. tools/stack/test/built-output.e2e.test.ts runs the
 # install and build commands of the build and prod stages below and starts every process from the result.
 
 # pnpm at the version of package.json's packageManager field.

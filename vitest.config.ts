@@ -19,6 +19,8 @@ export default defineConfig({
           include: [
             'packages/*/src/**/*.test.ts',
             'packages/*/test/**/*.test.ts',
+            'tools/*/src/**/*.test.ts',
+            'tools/*/test/**/*.test.ts',
             'services/*/src/**/*.test.ts',
             'services/*/test/**/*.test.ts',
           ],

@@ -61,17 +61,17 @@ if (!hasCommand('npx')) {
 ensureInstalled();
 
 const scripts = {
-  start: 'packages/stack/src/cli/start.ts',
-  test: 'packages/stack/src/cli/test.ts',
-  build: 'packages/stack/src/cli/build.ts',
-  'db-setup': 'packages/stack/src/cli/db-setup.ts',
-  'lint-extra': 'packages/stack/src/cli/lint-extra.ts',
+  start: 'tools/stack/src/cli/start.ts',
+  test: 'tools/stack/src/cli/test.ts',
+  build: 'tools/stack/src/cli/build.ts',
+  'db-setup': 'tools/stack/src/cli/db-setup.ts',
+  'lint-extra': 'tools/checks/src/cli/lint-extra.ts',
   token: 'services/gateway/src/cli/mint-token.ts',
   'api-key': 'services/gateway/src/cli/issue-api-key.ts',
   'dead-letters': 'services/lift-ride/src/cli/dead-letters.ts',
-  'load-growth': 'packages/load/src/growth/cli.ts',
-  load: 'packages/load/src/cli.ts',
-  screenshots: 'packages/stack/src/cli/screenshots.ts',
+  'load-growth': 'tools/load/src/growth/cli.ts',
+  load: 'tools/load/src/cli.ts',
+  screenshots: 'tools/stack/src/cli/screenshots.ts',
 };
 if (command === 'install') process.exit(0);
 const script = scripts[command];

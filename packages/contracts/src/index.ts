@@ -9,6 +9,7 @@ export { count, INT32_MAX, idParam, intParam, positiveInt32, repeatedParam, seas
 export { idempotencyKeyHeader, requestHeaderSchemas, requestIdHeader, requestTimeoutHeader } from './headers.ts';
 export { allowedMethods, matchOperation, type OperationMatch, operationFor, operationsOf } from './match-operation.ts';
 export { type LiftRideRecordedV1, liftRideRecordedV1 } from './messages/lift-ride-recorded.ts';
+export { type LiftRideTopology, liftRideTopology } from './messages/lift-ride-topology.ts';
 export { API_VERSION, buildOpenApiDocument, DEFAULT_SERVER_URL, type OpenApiDocument } from './openapi.ts';
 export {
   type AuthRule,

@@ -1,5 +1,5 @@
 import type { ConfirmChannel, GetMessage, Message, Options } from 'amqplib';
-import type { LiftRideTopology } from './topology.ts';
+import type { QueueTopology } from './topology.ts';
 
 export interface DeadLetter {
   messageId: string | undefined;
@@ -80,7 +80,7 @@ async function publishAll(
  * leaves both; a redriven duplicate counts once (each ride carries its natural key).
  * @throws when a copy is not confirmed; the originals are then handed back (nack with requeue).
  */
-export async function listDeadLetters(channel: ConfirmChannel, topology: LiftRideTopology, limit: number) {
+export async function listDeadLetters(channel: ConfirmChannel, topology: QueueTopology, limit: number) {
   const taken: GetMessage[] = [];
   for (let i = 0; i < limit; i++) {
     const message = await channel.get(topology.deadQueue, { noAck: false });
@@ -120,7 +120,7 @@ export async function listDeadLetters(channel: ConfirmChannel, topology: LiftRid
  * only after the broker confirmed its new copy into a queue. Returns how many were redriven.
  * @throws when a copy is not confirmed (e.g. the persist queue is not bound); that letter stays dead.
  */
-export async function redriveDeadLetters(channel: ConfirmChannel, topology: LiftRideTopology, limit: number) {
+export async function redriveDeadLetters(channel: ConfirmChannel, topology: QueueTopology, limit: number) {
   let redriven = 0;
   for (; redriven < limit; redriven++) {
     const message = await channel.get(topology.deadQueue, { noAck: false });

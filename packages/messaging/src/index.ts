@@ -26,10 +26,9 @@ export {
 } from './publisher.ts';
 export { createQueueInspector, type QueueInspector } from './queue-inspector.ts';
 export {
-  declareLiftRideTopology,
-  type LiftRideTopology,
-  liftRideTopology,
+  declareQueueTopology,
   persistQueueArguments,
   type QueueLimits,
+  type QueueTopology,
 } from './topology.ts';
 export { isTopologyMismatch, TopologyMismatch } from './topology-mismatch.ts';

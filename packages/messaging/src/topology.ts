@@ -1,6 +1,7 @@
 import type { Channel } from 'amqplib';
 
-export interface LiftRideTopology {
+/** The names a queue pipeline needs: an exchange and its queue, and the dead-letter exchange and queue. */
+export interface QueueTopology {
   exchange: string;
   queue: string;
   deadExchange: string;
@@ -18,17 +19,6 @@ export interface QueueLimits {
   maxLength: number;
 }
 
-/** The names of the lift-ride pipeline, behind an optional prefix so that test runs do not meet. */
-export function liftRideTopology(namespace = ''): LiftRideTopology {
-  return {
-    exchange: `${namespace}lift-rides`,
-    queue: `${namespace}lift-rides.persist`,
-    deadExchange: `${namespace}lift-rides.dlx`,
-    deadQueue: `${namespace}lift-rides.dead`,
-    routingKey: 'ride',
-  };
-}
-
 /**
  * The broker's delivery limit: far above any failure limit, since RabbitMQ 3.x and 4.0-4.2 count every
  * return (a restart, a lost connection, a held batch given back) as a delivery; it only stops a message
@@ -37,7 +27,7 @@ export function liftRideTopology(namespace = ''): LiftRideTopology {
 export const DELIVERY_BACKSTOP = 100;
 
 /** The arguments of the persist queue; the same in code, in the broker definitions file and in tests. */
-export function persistQueueArguments(topology: LiftRideTopology, limits: QueueLimits): Record<string, unknown> {
+export function persistQueueArguments(topology: QueueTopology, limits: QueueLimits): Record<string, unknown> {
   return {
     'x-queue-type': 'quorum',
     'x-delivery-limit': DELIVERY_BACKSTOP,
@@ -54,7 +44,7 @@ export function persistQueueArguments(topology: LiftRideTopology, limits: QueueL
  * Declares the exchange, the quorum persist queue and the dead-letter path. Idempotent: every process
  * that publishes or consumes runs it on each (re)connection.
  */
-export async function declareLiftRideTopology(channel: Channel, topology: LiftRideTopology, limits: QueueLimits) {
+export async function declareQueueTopology(channel: Channel, topology: QueueTopology, limits: QueueLimits) {
   await channel.assertExchange(topology.exchange, 'direct', { durable: true });
   await channel.assertExchange(topology.deadExchange, 'direct', { durable: true });
   await channel.assertQueue(topology.deadQueue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });

@@ -2,15 +2,22 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger } from '@skico/log';
 import amqp, { type ChannelModel } from 'amqplib';
-import { type LiftRideTopology, liftRideTopology } from '../src/topology.ts';
+import type { QueueTopology } from '../src/topology.ts';
 
 // The machine's broker, as the services' default AMQP_URL reaches it.
 export const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 export const silentLog = createLogger({ service: 'messaging-test', level: 'silent' });
 
 /** Lift-ride names under a prefix of this test's own, so that runs on the shared broker never meet. */
-export function testTopology(label: string): LiftRideTopology {
-  return liftRideTopology(`t-msg-${label}-${Date.now().toString(36)}${randomBytes(3).toString('hex')}-`);
+export function testTopology(label: string): QueueTopology {
+  const prefix = `t-msg-${label}-${Date.now().toString(36)}${randomBytes(3).toString('hex')}-`;
+  return {
+    exchange: `${prefix}rides`,
+    queue: `${prefix}rides.persist`,
+    deadExchange: `${prefix}rides.dlx`,
+    deadQueue: `${prefix}rides.dead`,
+    routingKey: 'ride',
+  };
 }
 
 /** A connection of the test's own, for setting up, breaking and inspecting what the code under test uses. */
@@ -21,7 +28,7 @@ export async function adminConnection(): Promise<ChannelModel> {
 }
 
 /** Deletes the queues and exchanges of a test topology, on a channel of its own. */
-export async function removeTopology(connection: ChannelModel, topology: LiftRideTopology) {
+export async function removeTopology(connection: ChannelModel, topology: QueueTopology) {
   const channel = await connection.createChannel();
   channel.on('error', () => undefined);
   for (const queue of [topology.queue, topology.deadQueue]) await channel.deleteQueue(queue);

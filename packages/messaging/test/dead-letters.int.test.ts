@@ -1,12 +1,12 @@
 import type { ChannelModel, ConfirmChannel } from 'amqplib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listDeadLetters, redriveDeadLetters } from '../src/dead-letters.ts';
-import { type LiftRideTopology, persistQueueArguments } from '../src/topology.ts';
+import { persistQueueArguments, type QueueTopology } from '../src/topology.ts';
 import { adminConnection, removeTopology, testTopology, until } from './broker-kit.ts';
 
 let admin: ChannelModel;
 let channel: ConfirmChannel;
-let topology: LiftRideTopology;
+let topology: QueueTopology;
 const ids = ['dead-1', 'dead-2', 'dead-3'];
 
 beforeAll(async () => {

@@ -2,14 +2,14 @@ import type { ChannelModel } from 'amqplib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type AmqpConnection, createAmqpConnection } from '../src/connection.ts';
 import { createPublisher, isPublishFailed, type Publisher } from '../src/publisher.ts';
-import { declareLiftRideTopology, type LiftRideTopology } from '../src/topology.ts';
+import { declareQueueTopology, type QueueTopology } from '../src/topology.ts';
 import { adminConnection, amqpUrl, removeTopology, silentLog, testTopology, until } from './broker-kit.ts';
 
 const limits = { deliveryLimit: 5, maxLength: 10_000 };
 const ride = (n: number) => ({ type: 'test', n });
 
 let admin: ChannelModel;
-let topology: LiftRideTopology;
+let topology: QueueTopology;
 let connection: AmqpConnection;
 let publisher: Publisher;
 
@@ -25,7 +25,7 @@ async function start(label: string) {
   connection = createAmqpConnection({ url: amqpUrl, log: silentLog, name: `test-${label}` });
   connection.onConnect(async (conn) => {
     const channel = await conn.createChannel();
-    await declareLiftRideTopology(channel, topology, limits);
+    await declareQueueTopology(channel, topology, limits);
     await channel.close();
   });
   publisher = createPublisher(connection, topology);

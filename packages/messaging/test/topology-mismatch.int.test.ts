@@ -3,7 +3,7 @@ import type { Logger } from '@skico/log';
 import type { ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAmqpConnection } from '../src/connection.ts';
-import { declareLiftRideTopology, persistQueueArguments } from '../src/topology.ts';
+import { declareQueueTopology, persistQueueArguments } from '../src/topology.ts';
 import { adminConnection, amqpUrl, removeTopology, testTopology } from './broker-kit.ts';
 
 let admin: ChannelModel;
@@ -68,7 +68,7 @@ describe('a queue declared with other arguments than it has', () => {
       connection.onConnect(async (conn) => {
         declares += 1;
         const channel = await conn.createChannel();
-        await declareLiftRideTopology(channel, topology, limits);
+        await declareQueueTopology(channel, topology, limits);
         await channel.close();
       });
       try {

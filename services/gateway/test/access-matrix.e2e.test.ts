@@ -1,5 +1,6 @@
 import { operations } from '@skico/contracts';
-import { type ApiClient, createApiClient, startTestStack, type TestStack, waitFor } from '@skico/test-kit';
+import { startTestStack, type TestStack } from '@skico/stack';
+import { type ApiClient, createApiClient, waitFor } from '@skico/test-kit';
 import { generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessMatrix, type Caller } from './access-matrix.ts';

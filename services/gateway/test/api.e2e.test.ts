@@ -1,14 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { mintToken } from '@skico/auth';
 import { operations } from '@skico/contracts';
-import {
-  type ApiAnswer,
-  type ApiClient,
-  createApiClient,
-  startTestStack,
-  type TestStack,
-  waitFor,
-} from '@skico/test-kit';
+import { startTestStack, type TestStack } from '@skico/stack';
+import { type ApiAnswer, type ApiClient, createApiClient, waitFor } from '@skico/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVELOPMENT_JWT_SECRET } from '../src/config.ts';
 

@@ -1,4 +1,5 @@
-import { type ApiClient, createApiClient, startTestStack, type TestStack, waitFor } from '@skico/test-kit';
+import { startTestStack, type TestStack } from '@skico/stack';
+import { type ApiClient, createApiClient, waitFor } from '@skico/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 interface SentRide {

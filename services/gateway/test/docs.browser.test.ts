@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { operations } from '@skico/contracts';
-import { repoRoot } from '@skico/stack';
-import { chromiumLaunchOptions, startTestStack, type TestStack } from '@skico/test-kit';
+import { repoRoot, startTestStack, type TestStack } from '@skico/stack';
+import { chromiumLaunchOptions } from '@skico/test-kit';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

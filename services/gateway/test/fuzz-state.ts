@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { TestStack } from '@skico/test-kit';
+import type { TestStack } from '@skico/stack';
 import amqplib from 'amqplib';
 import { Redis } from 'ioredis';
 import pg from 'pg';

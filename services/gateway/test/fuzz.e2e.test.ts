@@ -1,6 +1,6 @@
 import { mintToken } from '@skico/auth';
 import { createResponseValidator } from '@skico/contracts';
-import { startTestStack, type TestStack } from '@skico/test-kit';
+import { startTestStack, type TestStack } from '@skico/stack';
 import fc from 'fast-check';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

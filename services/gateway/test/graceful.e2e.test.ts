@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { Agent, request } from 'node:http';
-import { waitForReady } from '@skico/stack';
-import { createFaultProxy, type FaultProxy, startTestStack, type TestStack, viaProxy, waitFor } from '@skico/test-kit';
+import { startTestStack, type TestStack, waitForReady } from '@skico/stack';
+import { createFaultProxy, type FaultProxy, viaProxy, waitFor } from '@skico/test-kit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

@@ -1,11 +1,10 @@
 import { mintToken } from '@skico/auth';
+import { startTestStack, type TestStack } from '@skico/stack';
 import {
   type ApiAnswer,
   createApiClient,
   createFaultProxy,
   type FaultProxy,
-  startTestStack,
-  type TestStack,
   uniqueName,
   viaProxy,
   waitFor,

@@ -1,10 +1,9 @@
+import { startTestStack, type TestStack } from '@skico/stack';
 import {
   type ApiAnswer,
   createApiClient,
   createFaultProxy,
   type FaultProxy,
-  startTestStack,
-  type TestStack,
   uniqueName,
   viaProxy,
   waitFor,

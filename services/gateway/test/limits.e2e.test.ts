@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { issueApiKey } from '@skico/auth';
-import {
-  type ApiClient,
-  createApiClient,
-  createFaultProxy,
-  type FaultProxy,
-  startTestStack,
-  type TestStack,
-  viaProxy,
-} from '@skico/test-kit';
+import { startTestStack, type TestStack } from '@skico/stack';
+import { type ApiClient, createApiClient, createFaultProxy, type FaultProxy, viaProxy } from '@skico/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVELOPMENT_API_KEY_SECRET } from '../src/config.ts';
 import { rawExchange, tokenFor } from './security-kit.ts';

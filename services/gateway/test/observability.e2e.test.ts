@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { startTestStack, type TestStack, waitFor } from '@skico/test-kit';
+import { startTestStack, type TestStack } from '@skico/stack';
+import { waitFor } from '@skico/test-kit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

@@ -1,4 +1,4 @@
-import { startTestStack, type TestStack } from '@skico/test-kit';
+import { startTestStack, type TestStack } from '@skico/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The detailed views (dependency health, breaker states, metrics, the status page) are served on the

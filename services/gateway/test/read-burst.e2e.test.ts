@@ -1,5 +1,5 @@
 import { Agent, get } from 'node:http';
-import { startTestStack, type TestStack } from '@skico/test-kit';
+import { startTestStack, type TestStack } from '@skico/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // A burst of cold reads as many concurrent as the gateway admits towards the lift-ride service

@@ -1,12 +1,11 @@
 import { operations } from '@skico/contracts';
+import { startTestStack, type TestStack } from '@skico/stack';
 import {
   type ApiAnswer,
   type ApiClient,
   createApiClient,
   createFaultProxy,
   type FaultProxy,
-  startTestStack,
-  type TestStack,
   viaProxy,
 } from '@skico/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,15 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { statusReport } from '@skico/contracts';
-import { processes, repoRoot } from '@skico/stack';
-import {
-  chromiumLaunchOptions,
-  createFaultProxy,
-  type FaultProxy,
-  startTestStack,
-  type TestStack,
-  viaProxy,
-} from '@skico/test-kit';
+import { processes, repoRoot, startTestStack, type TestStack } from '@skico/stack';
+import { chromiumLaunchOptions, createFaultProxy, type FaultProxy, viaProxy } from '@skico/test-kit';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

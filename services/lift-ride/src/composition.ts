@@ -1,7 +1,8 @@
 import { createCache, createRedisClient, reconnectWhenOpen, redisReady } from '@skico/cache';
+import { liftRideTopology } from '@skico/contracts';
 import type { Lifecycle } from '@skico/http';
 import type { Logger } from '@skico/log';
-import { createAmqpConnection, declareLiftRideTopology, liftRideTopology } from '@skico/messaging';
+import { createAmqpConnection, declareQueueTopology } from '@skico/messaging';
 import { CALLS_PER_CONNECTION, createPool, guardPool } from '@skico/pg';
 import { createBreaker } from '@skico/resilience';
 import type { LiftRideConfig } from './config.ts';
@@ -33,7 +34,7 @@ export async function createLiftRideClients(config: LiftRideConfig, log: Logger,
   const amqp = createAmqpConnection({ url: config.AMQP_URL, log, name });
   amqp.onConnect(async (connection) => {
     const channel = await connection.createChannel();
-    await declareLiftRideTopology(channel, topology, limits);
+    await declareQueueTopology(channel, topology, limits);
     await channel.close();
   });
   lifecycle.onShutdown('rabbitmq', () => amqp.close());

@@ -1,6 +1,6 @@
 import type { Redis } from '@skico/cache';
 import { breakerState, type DependencyState, type GuardedDependency, healthDepsRouter } from '@skico/http';
-import type { AmqpConnection, LiftRideTopology, QueueInspector } from '@skico/messaging';
+import type { AmqpConnection, QueueInspector, QueueTopology } from '@skico/messaging';
 import type { Router } from 'express';
 
 /** /health/deps of a lift-ride process: breakers, Redis, the broker, and the queue and dead-letter depths. */
@@ -10,7 +10,7 @@ export function liftRideHealthDeps(deps: {
   redisBreaker: GuardedDependency & { run: <T>(call: () => Promise<T>) => Promise<T> };
   amqp: AmqpConnection;
   inspector: QueueInspector;
-  topology: LiftRideTopology;
+  topology: QueueTopology;
   extra?: () => Record<string, DependencyState>;
 }): Router {
   return healthDepsRouter({

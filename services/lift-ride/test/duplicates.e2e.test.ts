@@ -1,4 +1,5 @@
-import { startTestStack, type TestStack, waitFor } from '@skico/test-kit';
+import { startTestStack, type TestStack } from '@skico/stack';
+import { waitFor } from '@skico/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   distinctRides,

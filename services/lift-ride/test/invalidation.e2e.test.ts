@@ -1,6 +1,7 @@
 import { createRedisClient, type Redis } from '@skico/cache';
 import { createLogger } from '@skico/log';
-import { createFaultProxy, type FaultProxy, startTestStack, type TestStack, viaProxy, waitFor } from '@skico/test-kit';
+import { startTestStack, type TestStack } from '@skico/stack';
+import { createFaultProxy, type FaultProxy, viaProxy, waitFor } from '@skico/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liftRideDb, postRide, rideKeyOf } from './pipeline-kit.ts';
 

@@ -1,4 +1,4 @@
-import type { TestStack } from '@skico/test-kit';
+import type { TestStack } from '@skico/stack';
 import pg from 'pg';
 
 export interface SentRide {

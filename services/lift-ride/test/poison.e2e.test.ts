@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { repoRoot } from '@skico/stack';
-import { startTestStack, type TestStack, waitFor } from '@skico/test-kit';
+import { repoRoot, startTestStack, type TestStack } from '@skico/stack';
+import { waitFor } from '@skico/test-kit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { distinctRides, inParallel, liftRideDb, postRide, rideKeyOf } from './pipeline-kit.ts';

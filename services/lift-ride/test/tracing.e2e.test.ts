@@ -1,12 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  type OtlpReceiver,
-  type ReceivedSpan,
-  startOtlpReceiver,
-  startTestStack,
-  type TestStack,
-  waitFor,
-} from '@skico/test-kit';
+import { startTestStack, type TestStack } from '@skico/stack';
+import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver, waitFor } from '@skico/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // Traces across every hop, against the real processes, Postgres, Redis and RabbitMQ: the stack sends its

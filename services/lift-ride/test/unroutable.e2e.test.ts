@@ -1,5 +1,6 @@
-import { liftRideTopology } from '@skico/messaging';
-import { startTestStack, type TestStack, waitFor } from '@skico/test-kit';
+import { liftRideTopology } from '@skico/contracts';
+import { startTestStack, type TestStack } from '@skico/stack';
+import { waitFor } from '@skico/test-kit';
 import amqp, { type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { distinctRides, inParallel, liftRideDb, postRide, rideKeyOf, type SentRide } from './pipeline-kit.ts';

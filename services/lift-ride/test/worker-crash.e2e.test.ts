@@ -1,6 +1,8 @@
+import { liftRideTopology } from '@skico/contracts';
 import { createLogger } from '@skico/log';
-import { createAmqpConnection, createPublisher, liftRideTopology } from '@skico/messaging';
-import { startTestStack, type TestStack, waitFor } from '@skico/test-kit';
+import { createAmqpConnection, createPublisher } from '@skico/messaging';
+import { startTestStack, type TestStack } from '@skico/stack';
+import { waitFor } from '@skico/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { distinctRides, expectedVertical, inParallel, liftRideDb, rideKeyOf, seeded } from './pipeline-kit.ts';
 

@@ -1,4 +1,4 @@
-import type { TestStack } from '@skico/test-kit';
+import type { TestStack } from '@skico/stack';
 
 /** Every answer must come within the request deadline plus this margin: no hangs. */
 export const DEADLINE_MS = 2_000;

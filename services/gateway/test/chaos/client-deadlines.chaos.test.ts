@@ -3,7 +3,8 @@ import { Agent, request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { startTestStack, type TestStack, waitFor } from '@skico/test-kit';
+import { startTestStack, type TestStack } from '@skico/stack';
+import { waitFor } from '@skico/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { report } from './chaos-kit.ts';
 

@@ -1,4 +1,5 @@
-import { createFaultProxy, type FaultProxy, startTestStack, type TestStack, viaProxy, waitFor } from '@skico/test-kit';
+import { startTestStack, type TestStack } from '@skico/stack';
+import { createFaultProxy, type FaultProxy, viaProxy, waitFor } from '@skico/test-kit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEADLINE_MS, drive, freshRide, MARGIN_MS, type Probe, recovery, report } from './chaos-kit.ts';

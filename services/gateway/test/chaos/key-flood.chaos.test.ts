@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { issueApiKey } from '@skico/auth';
-import { startTestStack, type TestStack } from '@skico/test-kit';
+import { startTestStack, type TestStack } from '@skico/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVELOPMENT_API_KEY_SECRET } from '../../src/config.ts';
 import { report } from './chaos-kit.ts';

@@ -1,5 +1,6 @@
 import { loadConfig, parseCommandLine } from '@skico/config';
-import { liftRideTopology, listDeadLetters, redriveDeadLetters } from '@skico/messaging';
+import { liftRideTopology } from '@skico/contracts';
+import { listDeadLetters, redriveDeadLetters } from '@skico/messaging';
 import amqp from 'amqplib';
 import { liftRideConfigSchema } from '../config.ts';
 

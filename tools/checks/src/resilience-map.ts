@@ -1,0 +1,197 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadConfig } from '@skico/config';
+import { gatewayConfigSchema, gatewayResilience, upstreamCapacity } from '@skico/gateway';
+import { liftRideConfigSchema, liftRideDependencies } from '@skico/lift-ride';
+import { CALLS_PER_CONNECTION } from '@skico/pg';
+import type { BreakerOptions } from '@skico/resilience';
+import { resortDependencies } from '@skico/resort';
+import { skierConfigSchema, skierDependencies } from '@skico/skier';
+import { repoRoot } from '@skico/stack';
+
+/** The defaults every process starts with: the map is rendered for these. */
+export const defaults = {
+  gateway: loadConfig(gatewayConfigSchema, {}),
+  liftRide: loadConfig(liftRideConfigSchema, {}),
+  skier: loadConfig(skierConfigSchema, {}),
+};
+
+/** Each process's breakers with the capacities its main.ts applies from its config. */
+export const resilienceMap: Record<string, BreakerOptions[]> = {
+  gateway: [
+    ...(['resort', 'skier', 'lift-ride'] as const).map((n) => ({
+      ...gatewayResilience.breakers[n],
+      capacity: upstreamCapacity(defaults.gateway),
+    })),
+    gatewayResilience.breakers.redis,
+  ],
+  'lift-ride (API and worker)': [
+    { ...liftRideDependencies.postgres, capacity: CALLS_PER_CONNECTION * defaults.liftRide.PG_POOL_MAX },
+    liftRideDependencies.redis,
+    liftRideDependencies.rabbitmq,
+    { ...liftRideDependencies.fallback, capacity: defaults.liftRide.FALLBACK_CONCURRENCY },
+    liftRideDependencies.resort,
+  ],
+  skier: [
+    { ...skierDependencies.postgres, capacity: CALLS_PER_CONNECTION * defaults.skier.PG_POOL_MAX },
+    skierDependencies['lift-ride'],
+  ],
+  resort: [{ ...resortDependencies.postgres, capacity: CALLS_PER_CONNECTION * defaults.skier.PG_POOL_MAX }],
+};
+
+function table(): string {
+  const lines = [
+    '| process | dependency | timeout (ms) | opens at | after calls | stays open (ms) | bulkhead | window (ms) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const [process, breakers] of Object.entries(resilienceMap)) {
+    for (const b of breakers) {
+      lines.push(
+        `| ${process} | ${b.name} | ${b.timeoutMs} | ${b.errorThresholdPercentage} % failures | ${b.volumeThreshold} | ${b.resetTimeoutMs} | ${b.capacity} | ${b.rollingWindowMs} |`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+/** docs/resilience.md, rendered from the services' tables. */
+export function renderResilienceMap(): string {
+  const g = gatewayResilience;
+  return `# Resilience map
+
+Generated from each service's \`src/resilience.ts\` and config defaults by \`npm run lint -- --fix\`;
+\`npm run lint\` fails when this page and the code disagree. A test checks that the numbers fit
+together (tools/checks/test/resilience-map.test.ts).
+
+## Deadlines
+
+A request through the gateway has a budget of ${defaults.gateway.REQUEST_TIMEOUT_MS} ms (\`REQUEST_TIMEOUT_MS\`; a
+client may ask for less with \`Request-Timeout\`). The gateway forwards what is left as \`Request-Timeout\`, and
+each service bounds its own calls by the smaller of that and the timeouts below.
+
+A call whose request has less than 10 ms left is not started: it is answered 504 (\`DEADLINE_EXCEEDED\`, the
+OpenAPI document's "deadline expired before the owning service answered") at once. A call that a client's
+shorter deadline cuts off (its budget was below the dependency's timeout, and it ran out) is answered 504 too,
+and counts neither for nor against the dependency's breaker, nor takes a half-open circuit's one trial: a
+client's own \`Request-Timeout\` cannot open a circuit for the others. A call that had the dependency's whole
+timeout and did not answer counts as a failure (503). Redis commands fail after
+500 ms (ioredis \`commandTimeout\`), Postgres connects within 2 s, statements stop after 5 s on the server
+and 6 s on the client, and every HTTP server cuts headers after 5 s and requests after 10 s.
+
+## Breakers and bulkheads
+
+Every outbound call goes through a breaker (opossum) for its dependency, one per process. It opens when the
+failure share over the rolling window passes the threshold (once enough calls were seen), refuses calls at
+once while open (503 with Retry-After), lets one trial call through after the open period, and closes on
+success. Its bulkhead refuses calls beyond the given number in flight (503 with Retry-After); a refusal is
+load, not a failure, and does not count. Errors that only say the request was wrong (4xx answers, a
+rejected SQL statement) do not count.
+
+${table()}
+
+At the gateway, calls to each upstream are further split by class of traffic: at most ${defaults.gateway.READ_CONCURRENCY}
+reads and ${defaults.gateway.WRITE_CONCURRENCY} writes in flight per upstream (\`READ_CONCURRENCY\`, \`WRITE_CONCURRENCY\`), so that a surge of lift-ride POSTs leaves
+connections to the reads. Each upstream's breaker admits the sum of the two
+(${upstreamCapacity(defaults.gateway)}), so only the bulkheads refuse excess traffic; calls beyond the ${defaults.gateway.UPSTREAM_CONNECTIONS}
+keep-alive connections (\`UPSTREAM_CONNECTIONS\`) wait in the pool's queue within their deadline.
+
+## Retries
+
+Only at the gateway, only for GET requests and POSTs carrying an Idempotency-Key, outside the breaker: at
+most ${g.retry.maxAttempts} attempts, decorrelated jitter between ${g.retry.baseDelayMs} and ${g.retry.maxDelayMs} ms, or the upstream's
+Retry-After, and never past the deadline. Retries may add at most ${g.retryBudget.ratio * 100} % of the requests of the
+last ${g.retryBudget.windowMs / 1000} s (plus ${g.retryBudget.minPerWindow}), so that they cannot multiply an overload.
+
+## Keyed POSTs
+
+A POST with an Idempotency-Key is answered from the gateway's record in Redis when it repeats (kept
+${defaults.gateway.IDEMPOTENCY_RETENTION_SECONDS / 3600} h); 404, 408, 429 and 5xx answers are not kept, so their retry runs again, and the
+gateway retries such a POST itself after a dropped connection or a 5xx. While Redis is down the POST runs
+without a record. Each of these is safe because the service that takes the effect dedupes it by the key the
+gateway sends (the client's key scoped to the client and the operation): rides and seasons by their natural
+key, profiles by that key stored with the profile in the same statement, answered with the first 201. A
+lost answer, a commit after the gateway gave up, and a Redis outage each give one profile and the same
+answer (test: \`services/gateway/test/keyed-create.e2e.test.ts\`).
+
+## Load shedding
+
+The gateway refuses new requests with 503 and Retry-After when ${g.shedding.maxInFlight} are in progress or the event
+loop lags more than ${g.shedding.maxLagMs} ms. The probes (\`/health/live\`, \`/health/ready\`) and \`/metrics\` are never shed;
+\`/health/deps\` and the status page are.
+
+## Health checks cost at most one probe a second
+
+\`/health/ready\` and \`/health/deps\` share their answer for a second (\`sharedFor\` in \`packages/http\`): however
+many callers ask, each dependency is probed at most once a second. The services' readiness runs its
+\`SELECT 1\` through the Postgres breaker, so a hung database is not piled up on by probes; Redis is pinged
+through its breaker. The gateway's \`/health/deps\` (each service's readiness, a Redis ping) is shared the same
+way, and the status page reuses it. Test: \`services/gateway/test/operator-views.e2e.test.ts\` (50 callers for
+3 s: each service asked 3 times).
+
+## Fallbacks
+
+| dependency | when it fails |
+| --- | --- |
+| RabbitMQ (lift-ride API) | rides are written to Postgres directly, at most ${defaults.liftRide.FALLBACK_CONCURRENCY} at a time (\`PUBLISH_FALLBACK\`) |
+| Postgres (worker) | the worker holds its batch and stops consuming; rides wait in the queue |
+| Redis (reads, idempotency) | reads go to Postgres; POSTs run without the idempotency record |
+| resort service (lift-ride) | resort metadata from the cache (10 s in process, ${defaults.liftRide.METADATA_TTL_SECONDS} s in Redis) |
+| lift-ride service (skier) | the profile answers without stats, \`degraded: true\` |
+
+## Abandoned database work ends
+
+A Postgres call that its breaker gives up on is cancelled at the server (the protocol's CancelRequest),
+and its connection goes back to the pool only once the statement has ended, and is then closed rather
+than reused. A direct write for a request runs in a transaction of its own with \`statement_timeout\` set
+from what is left of its budget (capped at the fallback's 900 ms, less a quarter for the answer's way
+back), so Postgres ends it before the bulkhead's timer frees the slot; a statement ended that way counts
+against the caller's budget, not against Postgres's breaker. No lift-ride statement runs longer than the
+Postgres breaker's 1.5 s, should a cancel be lost. So the fallback bulkhead and the read bulkheads bound
+the work in Postgres, not only the waiting callers.
+
+## Messaging
+
+- A publish counts only once the broker confirmed it into a queue. Publishes are \`mandatory\`: a message
+  that reaches no queue (a binding or queue deleted) comes back and fails like a nack, so its ride takes the
+  fallback or gets 503, never 201.
+- A channel that the broker closes on its own (a channel error) is opened again on the same connection
+  after 50 ms, backing off to 2 s; a dropped connection is made again with backoff and the topology declared.
+- A queue that exists with other arguments than declared (a changed \`QUEUE_MAX_LENGTH\`, a queue created
+  with another delivery limit: 406 PRECONDITION_FAILED) is not retried: the connection logs one error naming
+  the argument, both values and what to do, and stops; the API and the worker refuse to start with it.
+- \`npm run dead-letters -- list\` uses up no delivery attempt: it puts a confirmed copy of each letter it
+  shows (same content and headers, the broker's counters at zero) at the back of the dead queue, then acks
+  the original. A requeue would count: RabbitMQ 3.10 to 3.13 count every return in \`x-delivery-count\` (no
+  limit unless one is set); 4.0 to 4.2 count every return against a default delivery limit of 20 and drop
+  a message past it that has no dead-letter exchange, as the dead queue has none; 4.3 counts failed
+  deliveries against the limit and every acquisition in \`x-acquired-count\`. Redrive acks a dead letter
+  only once its copy is confirmed into the persist queue.
+- Health checks and metrics read queue depths on one channel per process, however many ask at once.
+- The delivery limit counts processing failures only. The worker counts them itself in a header
+  (\`skico-failures\`): a message that failed is published again to its queue with the count raised,
+  confirmed, and only then acked; past \`QUEUE_DELIVERY_LIMIT\` failures it is rejected to the dead-letter
+  queue (reason \`rejected\`, the count in its headers). Restarts, scale-downs, lost connections and batches
+  held through a Postgres outage return messages without a failure. The queue's \`x-delivery-limit\` is a
+  backstop of 100 returns, for a message that kills the worker before it can count: RabbitMQ 3.10-3.13
+  and 4.0-4.2 count every return in \`x-delivery-count\` (4.x with a default limit of 20), and 4.3 counts
+  \`basic.reject\` and channel closes but not \`basic.nack\`; the worker's count is the same on all of them.
+- The worker invalidates the cache keys of every ride of a batch it wrote, not only of the rows its insert
+  added (an earlier attempt that timed out may have committed them), before it acks; an invalidation that
+  fails holds the batch like a Postgres outage, so a crash or a Redis fault between commit and
+  invalidation ends in a redelivery that invalidates again. The API's direct write invalidates too, best
+  effort (the ride is committed either way).
+`;
+}
+
+/** Compares (or with `fix`, rewrites) docs/resilience.md. Returns a problem, or undefined when in step. */
+export async function checkResilienceMap(fix: boolean): Promise<string | undefined> {
+  const path = join(repoRoot, 'docs', 'resilience.md');
+  const wanted = renderResilienceMap();
+  const current = await readFile(path, 'utf8').catch(() => '');
+  if (current === wanted) return undefined;
+  if (fix) {
+    await writeFile(path, wanted);
+    return undefined;
+  }
+  return 'docs/resilience.md is out of date: run `npm run lint -- --fix`';
+}

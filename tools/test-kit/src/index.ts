@@ -1,0 +1,14 @@
+export { type ApiAnswer, type ApiCall, type ApiClient, createApiClient } from './api-client.ts';
+export { CHROMIUM_PATH, chromiumLaunchOptions } from './browser.ts';
+export {
+  createFaultProxy,
+  type FaultMode,
+  type FaultProxy,
+  type FaultProxyOptions,
+  type FaultProxyStats,
+} from './fault-proxy.ts';
+export { freePort } from './free-port.ts';
+export { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from './otlp-receiver.ts';
+export { uniqueName } from './unique-name.ts';
+export { viaProxy } from './via-proxy.ts';
+export { type WaitForOptions, waitFor } from './wait-for.ts';

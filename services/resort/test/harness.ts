@@ -6,6 +6,7 @@ import { createBreaker } from '@skico/resilience';
 import { databaseUrl, defaultAdminUrl, prepareDatabase, serviceSchemas } from '@skico/stack';
 import { uniqueName } from '@skico/test-kit';
 import { createApp } from '../src/app.ts';
+import { resortAppDeps } from '../src/composition.ts';
 import { resortDependencies } from '../src/resilience.ts';
 
 export interface ResortHarness {
@@ -44,9 +45,8 @@ export async function startResortHarness(): Promise<ResortHarness> {
   if (!schema) throw new Error('no resort schema in the stack');
   const log = createLogger({ service: 'resort', level: 'silent' });
   const pool = createPool({ url: databaseUrl(settings, schema), applicationName: 'resort-test', log });
-  const server = await listen(createApp({ log, pool, postgres: createBreaker(resortDependencies.postgres) }), {
-    port: 0,
-  });
+  const app = createApp(resortAppDeps({ log, pool, postgres: createBreaker(resortDependencies.postgres) }));
+  const server = await listen(app, { port: 0 });
   const url = `http://127.0.0.1:${server.port}`;
   const conforms = createResponseValidator();
 

@@ -6,6 +6,7 @@ import { databaseUrl, defaultAdminUrl, prepareDatabase, serviceSchemas } from '@
 import { uniqueName } from '@skico/test-kit';
 import { pino } from 'pino';
 import { createApp } from '../src/app.ts';
+import { skierAppDeps } from '../src/composition.ts';
 import { skierDependencies } from '../src/resilience.ts';
 
 export interface RunningSkierApp {
@@ -40,7 +41,7 @@ export async function startSkierApp(options: {
     postgres: createBreaker(skierDependencies.postgres),
     liftRide: createBreaker({ ...skierDependencies['lift-ride'], timeoutMs: options.statsTimeoutMs }),
   };
-  const app = createApp({ log, pool, liftRide, breakers, statsTimeoutMs: options.statsTimeoutMs });
+  const app = createApp(skierAppDeps({ log, pool, liftRide, breakers, statsTimeoutMs: options.statsTimeoutMs }));
   const server = await listen(app, { port: 0 });
 
   return {

@@ -1,0 +1,78 @@
+import {
+  createMetricsRegistry,
+  createUpstream,
+  instrumentBreakers,
+  instrumentPool,
+  type Lifecycle,
+  type Registry,
+  type Upstream,
+} from '@skico/http';
+import type { Logger } from '@skico/log';
+import { CALLS_PER_CONNECTION, createPool, guardPool, type Pool } from '@skico/pg';
+import { type Breaker, createBreaker } from '@skico/resilience';
+import type { SkierDeps } from './app.ts';
+import type { SkierConfig } from './config.ts';
+import { createLiftRideStats } from './data/lift-ride-stats.ts';
+import { createProfileRepository } from './data/profile-repository.ts';
+import { skierDependencies } from './resilience.ts';
+
+/**
+ * The app's dependencies over its clients: the profile repository (every query through the Postgres
+ * breaker, so a Postgres that is down answers 503 at once), the lift-ride stats reader and the readiness
+ * probe. Tests build the app with it over clients of their own.
+ */
+export function skierAppDeps(clients: {
+  log: Logger;
+  pool: Pool;
+  liftRide: Upstream;
+  breakers: { postgres: Breaker; liftRide: Breaker };
+  /** Budget of the stats call of a profile read, in ms; past it the answer is degraded. */
+  statsTimeoutMs: number;
+  metrics?: Registry;
+  isDraining?: () => boolean;
+}): SkierDeps {
+  const pool = guardPool(clients.pool, (call) => clients.breakers.postgres.run(call));
+  return {
+    log: clients.log,
+    profiles: createProfileRepository(pool),
+    fetchStats: createLiftRideStats(clients.liftRide, clients.breakers.liftRide),
+    statsTimeoutMs: clients.statsTimeoutMs,
+    breakers: clients.breakers,
+    // The lift-ride service is not a readiness check: without it, profiles are still served (degraded).
+    // Through the breaker: a probe cannot pile up on a hung Postgres.
+    readiness: { postgres: () => pool.query('SELECT 1') },
+    metrics: clients.metrics,
+    isDraining: clients.isDraining,
+  };
+}
+
+/** Every client and repository of the skier process, built once; each client registers its close. */
+export function composeSkier(config: SkierConfig, log: Logger, lifecycle: Lifecycle): SkierDeps {
+  const pool = createPool({ url: config.DATABASE_URL, applicationName: 'skier', max: config.PG_POOL_MAX, log });
+  lifecycle.onShutdown('postgres', () => pool.end());
+  const breakers = {
+    postgres: createBreaker({ ...skierDependencies.postgres, capacity: CALLS_PER_CONNECTION * config.PG_POOL_MAX }),
+    // The stats budget is the breaker's timeout: a call that had all of it and did not answer counts.
+    liftRide: createBreaker({ ...skierDependencies['lift-ride'], timeoutMs: config.STATS_TIMEOUT_MS }),
+  };
+  const metrics = createMetricsRegistry('skier');
+  instrumentBreakers(metrics, Object.values(breakers));
+  instrumentPool(metrics, pool);
+  const liftRide = createUpstream({
+    name: 'lift-ride',
+    baseUrl: config.LIFT_RIDE_URL,
+    connections: 16,
+    // A connect slower than the whole stats budget cannot help.
+    connectTimeoutMs: config.STATS_TIMEOUT_MS,
+  });
+  lifecycle.onShutdown('lift-ride client', () => liftRide.close());
+  return skierAppDeps({
+    log,
+    pool,
+    liftRide,
+    breakers,
+    statsTimeoutMs: config.STATS_TIMEOUT_MS,
+    metrics,
+    isDraining: lifecycle.isShuttingDown,
+  });
+}

@@ -1,49 +1,20 @@
-import type { TokenSettings } from '@skico/auth';
-import type { Redis } from '@skico/cache';
-import type { HealthDeps } from '@skico/contracts';
 import { operations } from '@skico/contracts';
-import { createHttpApp, directOperations, type LoadShedder, type Registry, type Upstream } from '@skico/http';
-import type { Logger } from '@skico/log';
-import type { Breaker } from '@skico/resilience';
-import type { Idempotency } from './middleware/idempotency.ts';
-import { jsonDepthLimit } from './middleware/json-depth.ts';
-import { methodNotAllowed } from './middleware/method-not-allowed.ts';
-import { clientOf } from './middleware/rate-limit.ts';
-import { cors, requestShapeLimits, securityHeaders } from './middleware/security.ts';
-import type { Statistics } from './middleware/statistics.ts';
-import { apiHandlers, operationOf, type UpstreamName } from './routes/api-routes.ts';
-import { docsRouter } from './routes/docs.ts';
-import { healthDepsRouter, statisticsRouter } from './routes/operations.ts';
-import { type StatusSources, statusRouter } from './routes/status.ts';
-import type { UpstreamCaller } from './routes/upstream-call.ts';
-import type { GatewaySecurity } from './security-config.ts';
-
-export interface GatewayDeps {
-  log: Logger;
-  upstreams: Record<UpstreamName, Upstream>;
-  callUpstream: UpstreamCaller;
-  breakers: Record<UpstreamName | 'redis', Breaker>;
-  shedder?: LoadShedder;
-  redis: Redis;
-  /** The gateway's dependencies, gathered at most once a second (the internal listener's /health/deps). */
-  health: () => Promise<HealthDeps>;
-  idempotency: Idempotency;
-  statistics: Statistics;
-  tokens: TokenSettings;
-  metrics: Registry;
-  requestTimeoutMs: number;
-  /** Front-door limits, CORS and the rate limiter. */
-  security: GatewaySecurity;
-  /** What the status page shows (internal listener); without it /status is not served. */
-  status?: StatusSources;
-  isDraining?: () => boolean;
-}
+import { createHttpApp, directOperations } from '@skico/http';
+import type { GatewayDeps } from './composition.ts';
+import { methodNotAllowed } from './guards/method-not-allowed.ts';
+import { apiHandlers } from './routes/api-handlers.ts';
+import { docsAssets, docsInit, docsPage, openApiDocument } from './routes/docs.ts';
+import { healthDepsView, statisticsView } from './routes/operator-views.ts';
+import { statusPageView, statusReport } from './routes/status.ts';
+import { timed } from './statistics/record-latency.ts';
+import { operationOf } from './upstream/api-request.ts';
 
 /**
  * The public listener: the API, docs, /statistics and the probes. The detailed views (dependency health
  * with breaker states, metrics, the status page) are on the internal listener only (`createOpsApp`).
  */
 export function createApp(deps: GatewayDeps) {
+  const { guards } = deps;
   const api = apiHandlers({
     operations,
     callUpstream: deps.callUpstream,
@@ -51,14 +22,11 @@ export function createApp(deps: GatewayDeps) {
     statistics: deps.statistics,
     tokens: deps.tokens,
     timeoutMs: deps.requestTimeoutMs,
-    clientOf: (req) => clientOf(req, deps.security.identity),
+    clientOf: guards.clientOf,
   });
   // What every request to the API or to the gateway's own routes passes once its body is read: the rate
   // limiter and the JSON depth limit.
-  const guards = [
-    ...(deps.security.rateLimiter ? [deps.security.rateLimiter.handle] : []),
-    jsonDepthLimit(deps.security.maxJsonDepth),
-  ];
+  const bodyGuards = [...(guards.rateLimiter ? [guards.rateLimiter.handle] : []), guards.jsonDepth];
   return createHttpApp({
     log: deps.log,
     isDraining: deps.isDraining,
@@ -66,14 +34,18 @@ export function createApp(deps: GatewayDeps) {
     serveMetrics: false,
     shedder: deps.shedder,
     rawBody: true,
-    bodyLimitBytes: deps.security.maxBodyBytes,
-    front: [securityHeaders(), cors(deps.security.corsOrigins), requestShapeLimits(deps.security)],
+    bodyLimitBytes: guards.maxBodyBytes,
+    front: [guards.securityHeaders, guards.cors, guards.requestShape],
     // The services' operations, nearly every request: found in one lookup and served without express.
-    direct: directOperations(operationOf, api, guards),
+    direct: directOperations(operationOf, api, bodyGuards),
+    // The gateway's own operations and pages.
     mount: (app) => {
-      for (const guard of guards) app.use(guard);
-      app.use(docsRouter());
-      app.use(statisticsRouter(deps));
+      for (const guard of bodyGuards) app.use(guard);
+      app.get('/openapi.json', openApiDocument());
+      app.get('/docs', docsPage);
+      app.get('/docs/init.js', docsInit);
+      app.use('/docs/assets', docsAssets());
+      app.get('/statistics', timed(deps.statistics, '/statistics'), statisticsView(deps.statistics));
       app.use(methodNotAllowed);
     },
   });
@@ -90,10 +62,13 @@ export function createOpsApp(deps: GatewayDeps) {
     isDraining: deps.isDraining,
     metrics: deps.metrics,
     shedder: deps.shedder,
-    front: [securityHeaders()],
+    front: [deps.guards.securityHeaders],
     mount: (app) => {
-      app.use(healthDepsRouter(deps));
-      if (deps.status) app.use(statusRouter(deps.status));
+      app.get('/health/deps', healthDepsView(deps.health));
+      if (deps.status) {
+        app.get('/status.json', statusReport(deps.status));
+        app.get('/status', statusPageView);
+      }
     },
   });
 }

@@ -1,4 +1,6 @@
+import type { TokenSettings } from '@skico/auth';
 import { createRedisClient, reconnectWhenOpen } from '@skico/cache';
+import type { HealthDeps, StatusReport } from '@skico/contracts';
 import {
   createLoadShedder,
   createMetricsRegistry,
@@ -6,20 +8,41 @@ import {
   instrumentBreakers,
   instrumentShedder,
   type Lifecycle,
+  type LoadShedder,
+  type Registry,
   sharedFor,
 } from '@skico/http';
 import type { Logger } from '@skico/log';
 import { createBreaker, createBulkhead, createRetryBudget } from '@skico/resilience';
-import type { GatewayDeps } from './app.ts';
 import type { GatewayConfig } from './config.ts';
-import { countRateLimited, idempotencyMetrics } from './gateway-metrics.ts';
-import { createIdempotency } from './middleware/idempotency.ts';
-import { createStatistics } from './middleware/statistics.ts';
+import { createGatewayGuards, type GatewayGuards } from './guards/gateway-guards.ts';
+import { collectStatus } from './health/collect-status.ts';
+import { gatewayHealth } from './health/gateway-health.ts';
+import { createIdempotency, type Idempotency } from './idempotency/idempotency.ts';
+import { idempotencyMetrics } from './idempotency/idempotency-metrics.ts';
 import { gatewayResilience as knobs, upstreamCapacity } from './resilience.ts';
-import type { UpstreamName } from './routes/api-routes.ts';
-import { gatewayHealth } from './routes/operations.ts';
-import { createUpstreamCaller } from './routes/upstream-call.ts';
-import { createGatewaySecurity } from './security-config.ts';
+import { createStatistics, type Statistics } from './statistics/statistics.ts';
+import type { UpstreamName } from './upstream/types.ts';
+import { createUpstreamCaller, type UpstreamCaller } from './upstream/upstream-caller.ts';
+
+/** What the gateway's two listeners serve from: every client, store, guard and use case, built once. */
+export interface GatewayDeps {
+  log: Logger;
+  callUpstream: UpstreamCaller;
+  shedder?: LoadShedder;
+  /** The gateway's dependencies, gathered at most once a second (the internal listener's /health/deps). */
+  health: () => Promise<HealthDeps>;
+  idempotency: Idempotency;
+  statistics: Statistics;
+  tokens: TokenSettings;
+  metrics: Registry;
+  requestTimeoutMs: number;
+  /** Front-door limits, CORS, the rate limiter and who is asking. */
+  guards: GatewayGuards;
+  /** The status page's report (internal listener), shared for a second; without it /status is not served. */
+  status?: () => Promise<StatusReport>;
+  isDraining?: () => boolean;
+}
 
 /**
  * The gateway's clients and guards from its config: a keep-alive pool, a breaker and two bulkheads per
@@ -39,7 +62,7 @@ export function createGatewayDeps(config: GatewayConfig, log: Logger, lifecycle:
       lifecycle.onShutdown(`upstream ${name}`, () => client.close());
       return [name, client];
     }),
-  ) as GatewayDeps['upstreams'];
+  ) as Parameters<typeof createUpstreamCaller>[0]['upstreams'];
   const breakers = {
     resort: createBreaker({ ...knobs.breakers.resort, capacity: upstreamCapacity(config) }),
     skier: createBreaker({ ...knobs.breakers.skier, capacity: upstreamCapacity(config) }),
@@ -68,15 +91,17 @@ export function createGatewayDeps(config: GatewayConfig, log: Logger, lifecycle:
   // One fan-out to the services and one Redis ping a second, however many operators and pages ask.
   const health = sharedFor(1_000, () => gatewayHealth({ upstreams, breakers, redis }));
   const statistics = createStatistics({ windowSeconds: config.STATISTICS_WINDOW_SECONDS });
-  const security = countRateLimited(metrics, createGatewaySecurity(config, { redis, breaker: breakers.redis, log }));
+  const guards = createGatewayGuards(config, { redis, breaker: breakers.redis, log, metrics });
   // Registered after Redis, so it runs before Redis closes: the last counts are shared.
-  const limiter = security.rateLimiter;
+  const limiter = guards.rateLimiter;
   if (limiter) lifecycle.onShutdown('rate limiter', () => limiter.close());
+  const processes = [
+    ...names.map((name) => ({ name, upstream: upstreams[name] })),
+    { name: 'lift-ride-worker', upstream: worker },
+  ];
 
   return {
     log,
-    upstreams,
-    breakers,
     shedder,
     callUpstream: createUpstreamCaller({
       upstreams,
@@ -85,7 +110,6 @@ export function createGatewayDeps(config: GatewayConfig, log: Logger, lifecycle:
       retry: knobs.retry,
       budget: createRetryBudget(knobs.retryBudget),
     }),
-    redis,
     health,
     idempotency: createIdempotency({
       redis,
@@ -99,16 +123,9 @@ export function createGatewayDeps(config: GatewayConfig, log: Logger, lifecycle:
     tokens: { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
     metrics,
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
-    security,
-    status: {
-      gateway: health,
-      processes: [
-        ...names.map((name) => ({ name, upstream: upstreams[name] })),
-        { name: 'lift-ride-worker', upstream: worker },
-      ],
-      statistics,
-      shedder,
-    },
+    guards,
+    // Shared for a second: many open pages do not multiply the calls to every process.
+    status: sharedFor(1_000, () => collectStatus({ gateway: health, processes, statistics, shedder })),
     isDraining: lifecycle.isShuttingDown,
   };
 }

@@ -1,8 +1,6 @@
 import { redisBreakerOptions } from '@skico/cache';
 import type { BreakerOptions, RetryPolicy } from '@skico/resilience';
-import type { UpstreamName } from './routes/api-routes.ts';
-
-export type TrafficClass = 'read' | 'write';
+import type { UpstreamName } from './upstream/types.ts';
 
 const upstream = (name: UpstreamName): BreakerOptions => ({
   name,
@@ -15,8 +13,7 @@ const upstream = (name: UpstreamName): BreakerOptions => ({
   capacity: 192,
   // Short, because a hung upstream fails slowly (each call takes the whole deadline): the successes from
   // just before the hang dilute the failures until they leave the window, so the window bounds how long
-  // a hang goes on costing every caller the deadline. With 10 s, a warm gateway kept the circuit closed
-  // through 8 s of a hung resort service (40 timeouts against hundreds of earlier successes).
+  // a hang goes on costing every caller the deadline.
   rollingWindowMs: 5_000,
 });
 

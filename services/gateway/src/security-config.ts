@@ -1,10 +1,5 @@
-import { createApiKeyVerifier } from '@skico/auth';
-import type { Redis } from '@skico/cache';
 import { flag, positiveInt } from '@skico/config';
-import type { Logger } from '@skico/log';
-import type { Breaker } from '@skico/resilience';
 import { z } from 'zod';
-import { type ClientIdentity, createRateLimiter, type RateLimiter } from './middleware/rate-limit.ts';
 
 const origin = z.string().regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/, 'an origin: scheme://host[:port]');
 
@@ -60,56 +55,7 @@ export const securityFields = () => ({
   MAX_JSON_DEPTH: positiveInt(8, 'Deepest nesting of arrays and objects accepted in a JSON body; more is 400.'),
 });
 
-type SecurityConfig = z.infer<z.ZodObject<ReturnType<typeof securityFields>>> & {
+export type SecurityConfig = z.infer<z.ZodObject<ReturnType<typeof securityFields>>> & {
   /** The secret that signs API keys (in the gateway's config, next to JWT_SECRET). */
   API_KEY_SECRET: string;
 };
-
-/** What app.ts mounts at the front door, from the config: limits, CORS origins and the rate limiter. */
-export interface GatewaySecurity {
-  corsOrigins: string[];
-  trustProxyHops: number;
-  maxBodyBytes: number;
-  maxUrlLength: number;
-  maxQueryParams: number;
-  maxJsonDepth: number;
-  /** Who is asking: an issued API key, else the address; use with `clientOf`. */
-  identity: ClientIdentity;
-  /** Absent when RATE_LIMIT_ENABLED is false. */
-  rateLimiter?: RateLimiter;
-}
-
-/** The front door's settings; the rate limiter shares Redis (through its breaker) with the idempotency store. */
-export function createGatewaySecurity(
-  config: SecurityConfig,
-  deps: { redis: Redis; breaker: Breaker; log: Logger },
-): GatewaySecurity {
-  const identity = {
-    trustProxyHops: config.TRUST_PROXY_HOPS,
-    verifyApiKey: createApiKeyVerifier(config.API_KEY_SECRET),
-  };
-  return {
-    corsOrigins: config.CORS_ORIGINS,
-    trustProxyHops: config.TRUST_PROXY_HOPS,
-    maxBodyBytes: config.MAX_BODY_BYTES,
-    maxUrlLength: config.MAX_URL_LENGTH,
-    maxQueryParams: config.MAX_QUERY_PARAMS,
-    maxJsonDepth: config.MAX_JSON_DEPTH,
-    identity,
-    rateLimiter: config.RATE_LIMIT_ENABLED
-      ? createRateLimiter({
-          ...deps,
-          windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
-          syncMs: config.RATE_LIMIT_SYNC_MS,
-          identity,
-          maxClients: config.RATE_LIMIT_MAX_CLIENTS,
-          limits: {
-            read: config.RATE_LIMIT_READS,
-            ride: config.RATE_LIMIT_RIDES,
-            write: config.RATE_LIMIT_WRITES,
-            admin: config.RATE_LIMIT_ADMIN,
-          },
-        })
-      : undefined,
-  };
-}

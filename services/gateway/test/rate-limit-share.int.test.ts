@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { createRedisClient, redisReady } from '@skico/cache';
 import { createLogger } from '@skico/log';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWindowStore, redisWindowShare } from '../src/middleware/sliding-window.ts';
+import { redisWindowShare } from '../src/guards/redis-window-share.ts';
+import { createWindowStore } from '../src/guards/sliding-window.ts';
 
 // The rate-limit counts of two gateway replicas meeting in a real Redis, as the gateways share them.
 

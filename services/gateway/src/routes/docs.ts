@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { buildOpenApiDocument } from '@skico/contracts';
-import express, { Router } from 'express';
+import express, { type RequestHandler } from 'express';
 
 const assets = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 
@@ -29,20 +29,24 @@ const init = `window.ui = SwaggerUIBundle({
 });
 `;
 
-/** /openapi.json and the interactive docs at /docs. */
-export function docsRouter(): Router {
+/** GET /openapi.json: the contract's OpenAPI document, built once. */
+export function openApiDocument(): RequestHandler {
   // Relative server URL: "try it" calls the gateway the page came from, whatever its host and port.
   const document = JSON.stringify(buildOpenApiDocument({ serverUrl: '/' }));
-  const router = Router();
-  router.get('/openapi.json', (_req, res) => {
+  return (_req, res) => {
     res.type('application/json').send(document);
-  });
-  router.get('/docs', (_req, res) => {
-    res.type('text/html').send(page);
-  });
-  router.get('/docs/init.js', (_req, res) => {
-    res.type('text/javascript').send(init);
-  });
-  router.use('/docs/assets', express.static(assets, { index: false, maxAge: '1h' }));
-  return router;
+  };
 }
+
+/** GET /docs: the interactive docs (Swagger UI). */
+export const docsPage: RequestHandler = (_req, res) => {
+  res.type('text/html').send(page);
+};
+
+/** GET /docs/init.js: the page's script, which points Swagger UI at /openapi.json. */
+export const docsInit: RequestHandler = (_req, res) => {
+  res.type('text/javascript').send(init);
+};
+
+/** /docs/assets: Swagger UI's files, from the installed package. */
+export const docsAssets = () => express.static(assets, { index: false, maxAge: '1h' });

@@ -1,101 +1,24 @@
-import type { HealthDeps, StatusReport } from '@skico/contracts';
-import type { LoadShedder, Upstream } from '@skico/http';
-import { Router } from 'express';
-import type { Statistics } from '../middleware/statistics.ts';
+import type { StatusReport } from '@skico/contracts';
+import type { RequestHandler } from 'express';
 import { statusPage, statusScriptSource } from './status-page.ts';
 
-export interface StatusSources {
-  /** The gateway's own dependencies (its /health/deps answer). */
-  gateway: () => Promise<HealthDeps>;
-  /** The processes behind the gateway, each asked for its /health/deps. */
-  processes: { name: string; upstream: Upstream }[];
-  statistics: Statistics;
-  shedder?: LoadShedder;
-}
-
-type ProcessStatus = StatusReport['processes'][number];
-
-/** The recent window of the traffic figures: short, so that the page shows what happens now. */
-const TRAFFIC_WINDOW_SECONDS = 10;
-/** Reports are shared for this long: many open pages do not multiply the calls to every process. */
-const REPORT_TTL_MS = 1_000;
-
-async function processStatus(name: string, upstream: Upstream): Promise<ProcessStatus> {
-  try {
-    // Its own checks are bounded at about 1 s (Redis ping, queue depths): a little more than that.
-    const answer = await upstream.json<HealthDeps>({ method: 'GET', path: '/health/deps', timeoutMs: 1_500 });
-    if (answer.status !== 200 || !answer.body?.dependencies) {
-      return { name, status: 'down', error: `/health/deps answered ${answer.status}`, dependencies: {} };
-    }
-    return { name, status: answer.body.status, dependencies: answer.body.dependencies };
-  } catch {
-    return { name, status: 'down', error: 'unreachable or too slow', dependencies: {} };
-  }
-}
-
-function traffic(statistics: Statistics, shedder: LoadShedder | undefined): StatusReport['traffic'] {
-  const routes = statistics.recent(TRAFFIC_WINDOW_SECONDS);
-  const total = routes.reduce((sum, r) => sum + r.count, 0);
-  const perSecond = (n: number) => Math.round((n / TRAFFIC_WINDOW_SECONDS) * 10) / 10;
-  return {
-    windowSeconds: TRAFFIC_WINDOW_SECONDS,
-    requestsPerSecond: perSecond(total),
-    meanMs: total === 0 ? 0 : Math.round(routes.reduce((sum, r) => sum + r.mean * r.count, 0) / total),
-    maxMs: Math.max(0, ...routes.map((r) => r.max)),
-    inFlight: shedder?.inFlight(),
-    routes: routes.map((r) => ({
-      URL: r.URL,
-      operation: r.operation as 'GET',
-      requestsPerSecond: perSecond(r.count),
-      mean: r.mean,
-      max: r.max,
-    })),
-  };
-}
-
-/** Every process with its dependencies, and the gateway's recent traffic. */
-export async function collectStatus(sources: StatusSources): Promise<StatusReport> {
-  const [gateway, ...others] = await Promise.all([
-    sources
-      .gateway()
-      .then((deps): ProcessStatus => ({ name: 'gateway', status: deps.status, dependencies: deps.dependencies })),
-    ...sources.processes.map((p) => processStatus(p.name, p.upstream)),
-  ]);
-  const processes = [gateway as ProcessStatus, ...others];
-  const status = processes.every((p) => p.status === 'up')
-    ? 'up'
-    : processes.every((p) => p.status === 'down')
-      ? 'down'
-      : 'degraded';
-  return {
-    status,
-    generatedAt: new Date().toISOString(),
-    processes,
-    traffic: traffic(sources.statistics, sources.shedder),
-  };
-}
-
-/** GET /status (the live page) and GET /status.json (what it polls). */
-export function statusRouter(sources: StatusSources): Router {
-  const router = Router();
-  let shared: { at: number; report: Promise<StatusReport> } | undefined;
-  router.get('/status.json', async (_req, res) => {
-    if (!shared || Date.now() - shared.at > REPORT_TTL_MS) {
-      shared = { at: Date.now(), report: collectStatus(sources) };
-    }
+/** GET /status.json: what the status page polls; `report` is shared, so many open pages cost one report. */
+export function statusReport(report: () => Promise<StatusReport>): RequestHandler {
+  return async (_req, res) => {
     res.setHeader('cache-control', 'no-store');
-    res.json(await shared.report);
-  });
-  router.get('/status', (_req, res) => {
-    // The front door's CSP allows scripts from this origin only: let exactly this page's inline script run.
-    const csp = res.getHeader('content-security-policy');
-    if (typeof csp === 'string') {
-      res.setHeader(
-        'content-security-policy',
-        csp.replace(/(^|;)\s*script-src ([^;]*)/, `$1script-src $2 ${statusScriptSource}`),
-      );
-    }
-    res.type('text/html').send(statusPage);
-  });
-  return router;
+    res.json(await report());
+  };
 }
+
+/** GET /status: the live page. */
+export const statusPageView: RequestHandler = (_req, res) => {
+  // The front door's CSP allows scripts from this origin only: let exactly this page's inline script run.
+  const csp = res.getHeader('content-security-policy');
+  if (typeof csp === 'string') {
+    res.setHeader(
+      'content-security-policy',
+      csp.replace(/(^|;)\s*script-src ([^;]*)/, `$1script-src $2 ${statusScriptSource}`),
+    );
+  }
+  res.type('text/html').send(statusPage);
+};

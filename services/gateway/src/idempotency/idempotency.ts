@@ -1,14 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { Redis } from '@skico/cache';
 import { AppError } from '@skico/errors';
 import type { Logger } from '@skico/log';
 import type { Breaker } from '@skico/resilience';
-
-export interface StoredResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: Buffer;
-}
+import type { StoredResponse } from '../upstream/types.ts';
+import { type KeyedRequest, scopedKey } from './request-key.ts';
 
 interface IdempotencyRecord {
   state: 'in-flight' | 'done';
@@ -38,37 +33,10 @@ export interface IdempotencyOptions {
  */
 export type IdempotencyOutcome = 'stored' | 'released' | 'replayed' | 'conflict' | 'reused' | 'unguarded';
 
-/** A POST carrying an Idempotency-Key, with what scopes the key. */
-export interface KeyedRequest {
-  /** The key as the client sent it. */
-  key: string;
-  /** Who sent it (`clientOf`): one client's key never meets another's. */
-  client: string;
-  /** The contract operation: the same key on two routes names two requests. */
-  operationId: string;
-  /** `fingerprint(method, url, body)`: the same key with another request is 422. */
-  fingerprint: string;
-  requestId?: string;
-}
-
-/** The fingerprint of a request: method, path with query, and the exact body bytes. */
-export function fingerprint(method: string, url: string, body: Buffer | undefined): string {
-  return createHash('sha256')
-    .update(`${method} ${url}\n`)
-    .update(body ?? Buffer.alloc(0))
-    .digest('hex');
-}
-
-/**
- * The key under which both the gateway's record and the service's effect are stored: the client's key
- * scoped to the client and the operation, so that no client can meet or squat on another's keys. A
- * 64-character hex string, itself a valid Idempotency-Key for the service that receives it.
- */
-export function scopedKey(request: Pick<KeyedRequest, 'key' | 'client' | 'operationId'>): string {
-  return createHash('sha256')
-    .update(JSON.stringify([request.client, request.operationId, request.key]))
-    .digest('hex');
-}
+const inFlight = () =>
+  new AppError('conflict', 'IDEMPOTENCY_KEY_IN_FLIGHT', 'A request with this Idempotency-Key is in progress.', {
+    retryAfterSeconds: 1,
+  });
 
 /**
  * Answers that say nothing took effect and that a retry may change: 400 (the client fixes the body), 404
@@ -158,14 +126,7 @@ export function createIdempotency(options: IdempotencyOptions) {
     const record = raw ? (JSON.parse(raw) as IdempotencyRecord) : undefined;
     if (!record) {
       count('conflict');
-      throw new AppError(
-        'conflict',
-        'IDEMPOTENCY_KEY_IN_FLIGHT',
-        'A request with this Idempotency-Key is in progress.',
-        {
-          retryAfterSeconds: 1,
-        },
-      );
+      throw inFlight();
     }
     if (record.fingerprint !== print) {
       count('reused');
@@ -177,14 +138,7 @@ export function createIdempotency(options: IdempotencyOptions) {
     }
     if (record.state === 'in-flight') {
       count('conflict');
-      throw new AppError(
-        'conflict',
-        'IDEMPOTENCY_KEY_IN_FLIGHT',
-        'A request with this Idempotency-Key is in progress.',
-        {
-          retryAfterSeconds: 1,
-        },
-      );
+      throw inFlight();
     }
     return {
       status: record.status ?? 200,

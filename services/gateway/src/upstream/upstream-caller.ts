@@ -1,10 +1,9 @@
 import { AppError, DependencyUnavailable, isDependencyUnavailable } from '@skico/errors';
 import type { Upstream } from '@skico/http';
 import { type Breaker, type Bulkhead, nextDelay, type RetryBudget, type RetryPolicy } from '@skico/resilience';
-import type { StoredResponse } from '../middleware/idempotency.ts';
-import type { TrafficClass } from '../resilience.ts';
-import type { ApiRequest, UpstreamName } from './api-routes.ts';
-import { forward } from './proxy.ts';
+import type { ApiRequest } from './api-request.ts';
+import { forward } from './forward.ts';
+import type { AnswerDue, StoredResponse, TrafficClass, UpstreamName } from './types.ts';
 
 /**
  * An answer that says the upstream itself is failing (not that the request was wrong, nor a 503 shed). A
@@ -15,12 +14,6 @@ class UpstreamFailed extends AppError {
   constructor(readonly response: StoredResponse) {
     super(response.status === 504 ? 'timeout' : 'internal', 'UPSTREAM_FAILED', `upstream answered ${response.status}`);
   }
-}
-
-/** When the answer is due: `by` for this request, `ownBy` by the gateway's own budget (REQUEST_TIMEOUT_MS). */
-export interface AnswerDue {
-  by: number;
-  ownBy: number;
 }
 
 const failing = (status: number) => status === 500 || status === 502 || status === 504;
@@ -44,8 +37,9 @@ export const ANSWER_MARGIN_MS = 50;
 /**
  * Calls an upstream for one request: bulkhead of its class, then the upstream's breaker, within the
  * request's deadline. A deadline too close to start the call, or one that the client shortened and that
- * runs out, answers 504 (DeadlineExceeded) without counting against the upstream. Retries (safe or keyed requests only) go outside the breaker, with decorrelated
- * jitter or the upstream's Retry-After, and only while the retry budget and the deadline allow.
+ * runs out, answers 504 (DeadlineExceeded) without counting against the upstream. Retries (safe or keyed
+ * requests only) go outside the breaker, with decorrelated jitter or the upstream's Retry-After, and only
+ * while the retry budget and the deadline allow.
  */
 export function createUpstreamCaller(deps: UpstreamCallDeps) {
   const attempt = async (name: UpstreamName, trafficClass: TrafficClass, req: ApiRequest, due: AnswerDue) => {

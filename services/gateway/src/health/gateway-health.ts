@@ -2,10 +2,7 @@ import type { Redis } from '@skico/cache';
 import type { HealthDeps } from '@skico/contracts';
 import type { Upstream } from '@skico/http';
 import type { Breaker } from '@skico/resilience';
-import { Router } from 'express';
-import type { Statistics } from '../middleware/statistics.ts';
-import type { UpstreamName } from './api-routes.ts';
-import { timed } from './api-routes.ts';
+import type { UpstreamName } from '../upstream/types.ts';
 
 type DependencyState = HealthDeps['dependencies'][string];
 
@@ -52,22 +49,4 @@ export async function gatewayHealth(deps: GatewayHealthSources): Promise<HealthD
   const down = Object.values(dependencies).filter((d) => d.status !== 'up').length;
   const status = down === 0 ? 'up' : down === states.length ? 'down' : 'degraded';
   return { status, dependencies };
-}
-
-/** /statistics (course contract), on the public listener. */
-export function statisticsRouter(deps: { statistics: Statistics }): Router {
-  const router = Router();
-  router.get('/statistics', timed(deps.statistics, '/statistics'), (_req, res) => {
-    res.json({ endpointStats: deps.statistics.snapshot() });
-  });
-  return router;
-}
-
-/** /health/deps, on the internal listener: `health` is shared for a second, so callers do not multiply it. */
-export function healthDepsRouter(deps: { health: () => Promise<HealthDeps> }): Router {
-  const router = Router();
-  router.get('/health/deps', async (_req, res) => {
-    res.json(await deps.health());
-  });
-  return router;
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { createApiKeyVerifier, issueApiKey } from '@skico/auth';
 import { describe, expect, it } from 'vitest';
-import { clientOf } from './rate-limit.ts';
+import { clientOf } from './client-identity.ts';
 
 const secret = 'a-test-secret-of-at-least-thirty-two-bytes';
 const identity = { trustProxyHops: 0, verifyApiKey: createApiKeyVerifier(secret) };

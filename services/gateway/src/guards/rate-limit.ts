@@ -1,14 +1,14 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ApiKeyVerifier } from '@skico/auth';
+import type { ServerResponse } from 'node:http';
 import type { Redis } from '@skico/cache';
 import type { Operation } from '@skico/contracts';
 import { AppError } from '@skico/errors';
-import { headerOf, type Stage } from '@skico/http';
+import type { Stage } from '@skico/http';
 import type { Logger } from '@skico/log';
 import type { Breaker } from '@skico/resilience';
-import proxyAddr from 'proxy-addr';
-import { operationOf } from '../routes/api-routes.ts';
-import { type Budget, createWindowStore, type Decision, redisWindowShare } from './sliding-window.ts';
+import { operationOf } from '../upstream/api-request.ts';
+import { type ClientIdentity, clientOf } from './client-identity.ts';
+import { redisWindowShare } from './redis-window-share.ts';
+import { type Budget, createWindowStore, type Decision } from './sliding-window.ts';
 
 /** Each class of traffic has its own budget, so a flood of one kind cannot use up another's. */
 export type RateClass = 'read' | 'ride' | 'write' | 'admin';
@@ -33,27 +33,6 @@ export function rateClassOf(operation: Operation): RateClass {
   if (operation.auth === 'admin') return 'admin';
   if (operation.operationId === 'recordLiftRide') return 'ride';
   return operation.method === 'GET' ? 'read' : 'write';
-}
-
-/** How the gateway tells clients apart. */
-export interface ClientIdentity {
-  /** Proxies in front of the gateway whose X-Forwarded-For entry is trusted for the client's address. */
-  trustProxyHops: number;
-  /** Recognizes the API keys the system issued (`npm run api-key`). */
-  verifyApiKey: ApiKeyVerifier;
-}
-
-/**
- * Who is asking: the key id of an X-Api-Key that the system issued, else the client address (behind
- * `trustProxyHops` proxies, as express's `trust proxy` reads it). An unknown or forged key counts as no
- * key, so that sending a new key per request never buys a new budget.
- */
-export function clientOf(req: IncomingMessage, identity: ClientIdentity): string {
-  const key = headerOf(req, 'x-api-key');
-  const keyId = key === undefined ? undefined : identity.verifyApiKey(key);
-  if (keyId !== undefined) return `key:${keyId}`;
-  const hops = identity.trustProxyHops;
-  return `ip:${proxyAddr(req, (_address, hop) => hop < hops) ?? req.socket.remoteAddress ?? 'unknown'}`;
 }
 
 function setHeaders(res: ServerResponse, decision: Decision, windowSeconds: number) {

@@ -4,10 +4,10 @@ import { createLifecycle } from '@skico/http';
 import { createLogger } from '@skico/log';
 import type { Express } from 'express';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/app.ts';
-import { createGatewayDeps } from '../src/composition.ts';
-import { gatewayConfigSchema } from '../src/config.ts';
-import { forwardedOperations } from '../src/routes/api-routes.ts';
+import { createApp } from './app.ts';
+import { createGatewayDeps } from './composition.ts';
+import { gatewayConfigSchema } from './config.ts';
+import { forwardedOperations } from './routes/api-handlers.ts';
 
 const log = createLogger({ service: 'test', level: 'silent' });
 const lifecycle = createLifecycle(log, { graceMs: 1000 });

@@ -1,6 +1,6 @@
 import type { Upstream, UpstreamResponse } from '@skico/http';
-import type { StoredResponse } from '../middleware/idempotency.ts';
-import type { ApiRequest } from './api-routes.ts';
+import type { ApiRequest } from './api-request.ts';
+import type { StoredResponse } from './types.ts';
 
 // Request headers a service may act on; anything else stays at the gateway.
 const forwardedRequestHeaders = ['content-type', 'accept', 'idempotency-key', 'if-none-match'];

@@ -1,20 +1,15 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { authorize, type TokenSettings, verifyBearer } from '@skico/auth';
-import {
-  idempotencyKeyHeader,
-  type Operation,
-  type OperationMatch,
-  type OwningService,
-  operationFor,
-  requestTimeoutHeader,
-} from '@skico/contracts';
-import { type DirectHandler, type DirectRequest, headerOf, parseRequest, pathOf, type Stage } from '@skico/http';
+import { idempotencyKeyHeader, type Operation, requestTimeoutHeader } from '@skico/contracts';
+import { type DirectHandler, headerOf, parseRequest } from '@skico/http';
 import { z } from 'zod';
-import { fingerprint, type Idempotency } from '../middleware/idempotency.ts';
-import type { Statistics } from '../middleware/statistics.ts';
-import type { UpstreamCaller } from './upstream-call.ts';
-
-export type UpstreamName = Exclude<OwningService, 'gateway'>;
+import type { Idempotency } from '../idempotency/idempotency.ts';
+import { fingerprint } from '../idempotency/request-key.ts';
+import { recordLatency } from '../statistics/record-latency.ts';
+import type { Statistics } from '../statistics/statistics.ts';
+import type { ApiRequest } from '../upstream/api-request.ts';
+import type { UpstreamName } from '../upstream/types.ts';
+import type { UpstreamCaller } from '../upstream/upstream-caller.ts';
 
 export interface ApiRouteDeps {
   operations: readonly Operation[];
@@ -31,31 +26,6 @@ const controlHeaders = z.object({
   'idempotency-key': idempotencyKeyHeader.optional(),
   'request-timeout': requestTimeoutHeader.optional(),
 });
-
-/** Records the latency of every request of a route under its template, for /statistics. */
-export function timed(statistics: Statistics, template: string): Stage {
-  return (req, res, next) => {
-    recordLatency(statistics, template, req, res);
-    next();
-  };
-}
-
-function recordLatency(statistics: Statistics, template: string, req: IncomingMessage, res: ServerResponse) {
-  const started = performance.now();
-  res.once('finish', () => statistics.record(template, req.method ?? 'GET', performance.now() - started));
-}
-
-/** A request to the API: served directly, with the contract operation it is for once matched (null: none). */
-export type ApiRequest = DirectRequest & { operation?: OperationMatch | null };
-
-/** The contract operation of a request (HEAD is served as GET), matched once and kept on the request. */
-export function operationOf(req: IncomingMessage): OperationMatch | undefined {
-  const r = req as IncomingMessage & { operation?: OperationMatch | null };
-  if (r.operation === undefined) {
-    r.operation = operationFor(req.method, pathOf(req)) ?? null;
-  }
-  return r.operation ?? undefined;
-}
 
 /** The operations the gateway forwards to a service; the rest (its own) are express routes of the gateway. */
 export const forwardedOperations = (operations: readonly Operation[]) =>
@@ -101,7 +71,7 @@ export function apiHandlers(deps: ApiRouteDeps): (operation: Operation) => Direc
                 fingerprint: fingerprint(req.method ?? 'POST', req.url ?? '/', req.body),
                 requestId: req.id,
               },
-              // The service stores its effect under the scoped key, so that is the key it is sent (proxy.ts forwards it).
+              // The service stores its effect under the scoped key, so that is the key it is sent (`forward` passes it on).
               (scoped) => {
                 req.headers['idempotency-key'] = scoped;
                 return call();

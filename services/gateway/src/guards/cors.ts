@@ -2,36 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { allowedMethods } from '@skico/contracts';
 import { AppError } from '@skico/errors';
 import { headerOf, pathOf, type Stage, vary } from '@skico/http';
-import helmet from 'helmet';
-
-/**
- * Browser-facing headers on every answer: helmet's set, with a CSP that still lets /docs run from this
- * origin. Helmet's headers do not depend on the request, so they are worked out once and then copied.
- */
-export function securityHeaders(): Stage {
-  const headers: [string, string][] = [];
-  const recorder = {
-    setHeader: (name: string, value: string | number | readonly string[]) => headers.push([name, String(value)]),
-    removeHeader: () => undefined,
-  };
-  helmet({
-    contentSecurityPolicy: {
-      useDefaults: true,
-      directives: {
-        'frame-ancestors': ["'none'"],
-        'connect-src': ["'self'"],
-        // TLS ends in front of the gateway; upgrading /docs' own requests would break it on plain HTTP.
-        'upgrade-insecure-requests': null,
-      },
-    },
-    frameguard: { action: 'deny' },
-    referrerPolicy: { policy: 'no-referrer' },
-  })({} as IncomingMessage, recorder as unknown as ServerResponse, () => undefined);
-  return (_req, res, next) => {
-    for (const [name, value] of headers) res.setHeader(name, value);
-    next();
-  };
-}
 
 const corsMethods = 'GET, POST, PUT, DELETE';
 const allowedHeaders = [
@@ -100,33 +70,5 @@ export function cors(origins: readonly string[]): Stage {
     res.setHeader('Access-Control-Max-Age', '600');
     res.statusCode = 204;
     res.end();
-  };
-}
-
-export interface ShapeLimits {
-  maxUrlLength: number;
-  maxQueryParams: number;
-}
-
-/** Refuses URLs over the length limit (414) and query strings with too many parameters, repeats counted (400). */
-export function requestShapeLimits(limits: ShapeLimits): Stage {
-  return (req, _res, next) => {
-    const url = req.url ?? '/';
-    if (url.length > limits.maxUrlLength) {
-      throw new AppError('uri-too-long', 'URL_TOO_LONG', `The URL is longer than ${limits.maxUrlLength} characters.`);
-    }
-    const start = url.indexOf('?');
-    if (start >= 0) {
-      let count = 0;
-      for (const pair of url.slice(start + 1).split('&')) if (pair.length > 0) count += 1;
-      if (count > limits.maxQueryParams) {
-        throw new AppError(
-          'invalid',
-          'TOO_MANY_QUERY_PARAMETERS',
-          `The query has ${count} parameters; at most ${limits.maxQueryParams} are accepted.`,
-        );
-      }
-    }
-    next();
   };
 }

@@ -3,21 +3,7 @@ import { activeTracer, context } from '@skico/tracing';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { AmqpConnection } from './connection.ts';
 import { startBatchSpans } from './consumer-tracing.ts';
-
-/** What a handler decides for one message; only this adapter turns it into ack or nack. */
-export type Outcome = 'ack' | 'retry' | 'reject';
-
-export interface Delivery {
-  body: Buffer;
-  messageId: string | undefined;
-  headers: Record<string, unknown>;
-  /** How many times the broker delivered it before (quorum queues count returns). */
-  deliveryCount: number;
-  /** How many times processing it failed before (counted by this consumer, in a header of its own). */
-  failures?: number;
-  /** When it was published (ms since the epoch), when the publisher stamped it. */
-  publishedAt: number | undefined;
-}
+import type { Delivery, Outcome } from './delivery.ts';
 
 /** What became of one batch, for metrics. */
 export interface BatchReport {
@@ -97,7 +83,7 @@ export function requestIdsOf(deliveries: Delivery[], limit = 20): string[] {
 }
 
 /** The header that carries a message's processing failures so far. */
-export const FAILURES_HEADER = 'skico-failures';
+const FAILURES_HEADER = 'skico-failures';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,7 +1,7 @@
 import { type ReadableSpan, startMemoryTracing } from '@skico/tracing/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Delivery } from './batch-consumer.ts';
 import { startBatchSpans } from './consumer-tracing.ts';
+import type { Delivery } from './delivery.ts';
 
 const traceId = (n: number) => n.toString(16).padStart(32, 'a');
 const spanId = (n: number) => n.toString(16).padStart(16, 'b');

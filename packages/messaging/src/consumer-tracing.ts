@@ -18,7 +18,7 @@ import {
   type Tracer,
   trace,
 } from '@skico/tracing';
-import type { Delivery, Outcome } from './batch-consumer.ts';
+import type { Delivery, Outcome } from './delivery.ts';
 
 /** The SDK keeps at most 128 links per span by default; more would only be dropped. */
 const MAX_LINKS = 128;

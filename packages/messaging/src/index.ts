@@ -3,10 +3,8 @@ export {
   type BatchConsumerOptions,
   type BatchReport,
   createBatchConsumer,
-  type Delivery,
   HoldBatch,
   isHoldBatch,
-  type Outcome,
   requestIdsOf,
 } from './batch-consumer.ts';
 export {
@@ -16,6 +14,7 @@ export {
   createAmqpConnection,
 } from './connection.ts';
 export { type DeadLetter, listDeadLetters, redriveDeadLetters } from './dead-letters.ts';
+export type { Delivery, Outcome } from './delivery.ts';
 export {
   createPublisher,
   isPublishFailed,

@@ -24,7 +24,7 @@ export interface QueueLimits {
  * return (a restart, a lost connection, a held batch given back) as a delivery; it only stops a message
  * that kills its consumer before it can count a failure.
  */
-export const DELIVERY_BACKSTOP = 100;
+const DELIVERY_BACKSTOP = 100;
 
 /** The arguments of the persist queue; the same in code, in the broker definitions file and in tests. */
 export function persistQueueArguments(topology: QueueTopology, limits: QueueLimits): Record<string, unknown> {

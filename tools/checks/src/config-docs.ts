@@ -19,7 +19,7 @@ const start = '<!-- config-table:start (generated from the zod schemas: npm run 
 const end = '<!-- config-table:end -->';
 
 /** The README's configuration table, generated from every service's config schema. */
-export function renderConfigTable(): string {
+function renderConfigTable(): string {
   const rows = new Map<string, { default: string; description: string; services: string[] }>();
   for (const [service, schema] of schemas) {
     for (const row of describeConfig(schema)) {

@@ -55,7 +55,7 @@ function table(): string {
 }
 
 /** docs/resilience.md, rendered from the services' tables. */
-export function renderResilienceMap(): string {
+function renderResilienceMap(): string {
   const g = gatewayResilience;
   return `# Resilience map
 

@@ -9,7 +9,7 @@ const TIMEOUT_CODE = 1050;
 const GENERIC_CODE = 1000;
 
 /** Go's canonical header name, as k6 reports response headers: `retry-after` → `Retry-After`. */
-export function canonicalHeader(name: string): string {
+function canonicalHeader(name: string): string {
   return name
     .split('-')
     .map((part) => (part ? (part[0] as string).toUpperCase() + part.slice(1).toLowerCase() : part))

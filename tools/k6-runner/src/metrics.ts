@@ -28,7 +28,7 @@ export interface Metric extends MetricDefinition {
 }
 
 /** The built-in metrics the runner emits, named and typed as k6 names and types them. */
-export const BUILTIN_METRICS: readonly MetricDefinition[] = [
+const BUILTIN_METRICS: readonly MetricDefinition[] = [
   { name: 'http_reqs', type: 'counter', isTime: false },
   { name: 'http_req_duration', type: 'trend', isTime: true },
   { name: 'http_req_failed', type: 'rate', isTime: false },

@@ -14,7 +14,7 @@ export interface SecondSample {
 }
 
 /** Status 0 stands for a network error or timeout: no answer at all. */
-export const NO_ANSWER = 0;
+const NO_ANSWER = 0;
 
 /**
  * Keeps every completed request (completion time, latency, final status) in growable typed arrays:

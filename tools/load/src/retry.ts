@@ -14,7 +14,7 @@ export interface RetryPolicy {
 export const defaultRetryPolicy: RetryPolicy = { maxRetries: 5, retryAfterCapMs: 2_000, baseBackoffMs: 10 };
 
 /** Network errors, timeouts, 5xx and 429 are worth another try; other 4xx answers will not change. */
-export const retriable = (status: number) => status === 0 || status === 429 || status >= 500;
+const retriable = (status: number) => status === 0 || status === 429 || status >= 500;
 
 /** Milliseconds to wait from a Retry-After value (delta seconds or an HTTP date), capped; undefined if absent. */
 export function retryAfterMs(value: string | undefined, capMs: number, now = Date.now()): number | undefined {

@@ -14,7 +14,7 @@ export interface PhaseOptions {
 }
 
 /** The count a run stops at: the configured one, else one implied by the open model's rate and duration. */
-export function plannedRequests(config: LoadConfig): number | undefined {
+function plannedRequests(config: LoadConfig): number | undefined {
   if (config.requests !== undefined) return config.requests;
   if (config.model === 'open' && config.durationS && config.rate) return Math.ceil(config.durationS * config.rate);
   return undefined;

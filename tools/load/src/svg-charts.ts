@@ -11,7 +11,7 @@ export const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 /** The smallest 1, 2 or 5 × 10^k at or above v, so that axis labels are round. */
-export function niceCeil(v: number): number {
+function niceCeil(v: number): number {
   if (!(v > 0)) return 1;
   const magnitude = 10 ** Math.floor(Math.log10(v));
   const step = [1, 2, 5, 10].find((m) => m * magnitude >= v) ?? 10;

@@ -25,7 +25,7 @@ export interface RequestDescriptor {
 export type WorkloadName = 'course' | 'reads' | 'mixed';
 
 /** The course workload's ranges (API.md). */
-export const courseRanges = { skierID: 100_000, resortID: 10, liftID: 40, dayID: 3, time: 360, seasonID: '2025' };
+const courseRanges = { skierID: 100_000, resortID: 10, liftID: 40, dayID: 3, time: 360, seasonID: '2025' };
 
 function ride(rand: Random): RequestDescriptor {
   const r: Ride = {

@@ -54,7 +54,7 @@ export function isListening(host: string, port: number, timeoutMs = 1000): Promi
   });
 }
 
-export async function missingDependencies(dependencies: Dependency[]): Promise<Dependency[]> {
+async function missingDependencies(dependencies: Dependency[]): Promise<Dependency[]> {
   const up = await Promise.all(dependencies.map((d) => isListening(d.host, d.port)));
   return dependencies.filter((_, i) => !up[i]);
 }

@@ -4,8 +4,7 @@ import { constantVus, perVuIterations } from './iterating-vus.ts';
 import { rampingMaxVus, rampingVus } from './ramping-vus.ts';
 import type { ScenarioRun } from './scenario-run.ts';
 
-export { rampingTarget } from './ramping-vus.ts';
-export type { ExecutorVu, ScenarioRun } from './scenario-run.ts';
+export type { ScenarioRun } from './scenario-run.ts';
 
 /** How many VUs a scenario initializes before the clock starts. */
 export function initialVus(plan: ScenarioPlan): number {

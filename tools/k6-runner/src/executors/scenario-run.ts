@@ -20,7 +20,7 @@ export interface ScenarioRun<P extends ScenarioPlan = ScenarioPlan> {
 }
 
 /** Resolves at `at` (a Date.now() time) at the latest, or when `work` settles first. */
-export async function until(at: number, work: Promise<unknown>): Promise<void> {
+async function until(at: number, work: Promise<unknown>): Promise<void> {
   const controller = new AbortController();
   await Promise.race([
     work.then(

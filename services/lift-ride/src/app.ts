@@ -2,12 +2,14 @@ import { operationsOf } from '@skico/contracts';
 import { createHttpApp, directOperations, type HealthChecks, type Registry } from '@skico/http';
 import type { Logger } from '@skico/log';
 import type { Router } from 'express';
-import type { RideService } from './domain/ride-service.ts';
+import type { RecordRide } from './domain/record-ride.ts';
+import type { RideReads } from './domain/ride-reads.ts';
 import { internalRouter, rideHandlers } from './routes/rides.ts';
 
 export interface LiftRideDeps {
   log: Logger;
-  rides: RideService;
+  record: RecordRide;
+  reads: RideReads;
   readiness: HealthChecks;
   metrics?: Registry;
   healthDeps?: Router;
@@ -15,7 +17,7 @@ export interface LiftRideDeps {
 }
 
 export function createApp(deps: LiftRideDeps) {
-  const handlers = rideHandlers({ rides: deps.rides });
+  const handlers = rideHandlers({ record: deps.record, reads: deps.reads });
   return createHttpApp({
     log: deps.log,
     isDraining: deps.isDraining,
@@ -24,7 +26,7 @@ export function createApp(deps: LiftRideDeps) {
     direct: directOperations(operationsOf('lift-ride'), (operation) => handlers[operation.operationId]),
     mount: (app) => {
       if (deps.healthDeps) app.use(deps.healthDeps);
-      app.use(internalRouter({ rides: deps.rides }));
+      app.use(internalRouter({ reads: deps.reads }));
     },
   });
 }

@@ -1,20 +1,45 @@
 import { createCache, createRedisClient, reconnectWhenOpen, redisReady } from '@skico/cache';
 import { liftRideTopology } from '@skico/contracts';
-import type { Lifecycle } from '@skico/http';
+import {
+  createMetricsRegistry,
+  createUpstream,
+  instrumentBreakers,
+  instrumentCache,
+  instrumentPool,
+  instrumentQueues,
+  type Lifecycle,
+} from '@skico/http';
 import type { Logger } from '@skico/log';
-import { createAmqpConnection, declareQueueTopology } from '@skico/messaging';
+import {
+  createAmqpConnection,
+  createBatchConsumer,
+  createPublisher,
+  createQueueInspector,
+  declareQueueTopology,
+  isTopologyMismatch,
+} from '@skico/messaging';
 import { CALLS_PER_CONNECTION, createPool, guardPool } from '@skico/pg';
 import { createBreaker } from '@skico/resilience';
+import type { LiftRideDeps } from './app.ts';
 import type { LiftRideConfig } from './config.ts';
-import { createRideWriter } from './domain/ride-writer.ts';
+import { createResortMetadata } from './data/resort-metadata.ts';
+import { createRideInsert } from './data/ride-insert.ts';
+import { createRideQueries } from './data/ride-queries.ts';
+import { persistBatch } from './domain/persist-batch.ts';
+import { type PersistRides, persistRides } from './domain/persist-rides.ts';
+import { type RecordDeps, recordRide } from './domain/record-ride.ts';
+import { createRideReads } from './domain/ride-reads.ts';
+import { liftRideHealthDeps } from './monitoring/health-deps.ts';
+import { publishMetrics, workerMetrics } from './monitoring/pipeline-metrics.ts';
 import { liftRideDependencies } from './resilience.ts';
+import type { WorkerDeps } from './worker-app.ts';
 
 /**
- * The clients both lift-ride processes (API and worker) need, created once by their composition roots:
- * Postgres, Redis and the cache, RabbitMQ with the topology declared on every (re)connection, the
- * Postgres breaker and the idempotent ride writer. Every resource registers its close.
+ * The clients both lift-ride processes (API and worker) need: Postgres, Redis and the cache, RabbitMQ
+ * with the topology declared on every (re)connection, the Postgres breaker and the idempotent ride write.
+ * Every resource registers its close.
  */
-export async function createLiftRideClients(config: LiftRideConfig, log: Logger, lifecycle: Lifecycle, name: string) {
+async function createSharedClients(config: LiftRideConfig, log: Logger, lifecycle: Lifecycle, name: string) {
   // No statement runs longer than the breaker waits for it, should its cancel be lost.
   const pool = createPool({
     url: config.DATABASE_URL,
@@ -47,10 +72,120 @@ export async function createLiftRideClients(config: LiftRideConfig, log: Logger,
   reconnectWhenOpen(redis, redisBreaker);
   const cache = createCache({ redis, namespace: 'liftride:v1:', log, guard: (call) => redisBreaker.run(call) });
   // A direct write for a request ends within the fallback's own timeout, so its slot frees after its work.
-  const write = createRideWriter({ pool, cache, postgres, budgetCapMs: liftRideDependencies.fallback.timeoutMs });
-  // Reads go through the same breaker as writes: a Postgres that is down answers 503 at once.
-  const readPool = guardPool(pool, (call) => postgres.run(call));
-  return { pool, readPool, redis, redisBreaker, cache, amqp, topology, postgres, write };
+  const persistDeps = {
+    insert: createRideInsert(pool),
+    cache,
+    postgres,
+    budgetCapMs: liftRideDependencies.fallback.timeoutMs,
+  };
+  const persist: PersistRides = (rides, options) => persistRides(persistDeps, rides, options);
+  const inspector = createQueueInspector(amqp);
+  return { pool, redis, redisBreaker, cache, amqp, topology, inspector, postgres, persist };
 }
 
-export type LiftRideClients = Awaited<ReturnType<typeof createLiftRideClients>>;
+/** Every client and use case of the lift-ride API: check, accept and the reads. */
+export async function composeApi(config: LiftRideConfig, log: Logger, lifecycle: Lifecycle): Promise<LiftRideDeps> {
+  const clients = await createSharedClients(config, log, lifecycle, 'lift-ride');
+  const publisher = createPublisher(
+    clients.amqp,
+    { exchange: clients.topology.exchange, routingKey: clients.topology.routingKey },
+    { log },
+  );
+  const rabbitmq = createBreaker(liftRideDependencies.rabbitmq);
+  const fallback = createBreaker({ ...liftRideDependencies.fallback, capacity: config.FALLBACK_CONCURRENCY });
+  const resortBreaker = createBreaker(liftRideDependencies.resort);
+  const resort = createUpstream({ name: 'resort', baseUrl: config.RESORT_URL, connections: 16 });
+  lifecycle.onShutdown('resort client', () => resort.close());
+  // Waits briefly for the broker so that the first rides are queued; without it they take the fallback. A
+  // queue that exists with other arguments is a configuration error that no retry mends: the start fails.
+  await clients.amqp.ready(5_000).catch((err) => {
+    if (isTopologyMismatch(err)) throw err;
+    log.warn('starting without rabbitmq');
+  });
+  const metrics = createMetricsRegistry('lift-ride');
+  instrumentBreakers(metrics, [clients.postgres, clients.redisBreaker, rabbitmq, fallback, resortBreaker]);
+  instrumentCache(metrics, clients.cache);
+  instrumentPool(metrics, clients.pool);
+  instrumentQueues(metrics, { depth: clients.inspector.depth, ...clients.topology });
+
+  const metadata = createResortMetadata({
+    upstream: resort,
+    breaker: resortBreaker,
+    cache: clients.cache,
+    localTtlMs: 10_000,
+    sharedTtlSeconds: config.METADATA_TTL_SECONDS,
+  });
+  const recordDeps: RecordDeps = {
+    metadata,
+    accept: {
+      publisher,
+      rabbitmq,
+      persist: clients.persist,
+      fallback,
+      fallbackEnabled: config.PUBLISH_FALLBACK,
+      publishTimeoutMs: config.PUBLISH_TIMEOUT_MS,
+      log,
+      count: publishMetrics(metrics),
+    },
+  };
+  // Reads go through the same breaker as writes: a Postgres that is down answers 503 at once.
+  const readPool = guardPool(clients.pool, (call) => clients.postgres.run(call));
+  const reads = createRideReads({
+    cache: clients.cache,
+    metadata,
+    queries: createRideQueries(readPool),
+    waitWindowMinutes: config.WAIT_WINDOW_MINUTES,
+    liftCapacityPerMinute: config.LIFT_CAPACITY_PER_MINUTE,
+    readTtlSeconds: config.READ_CACHE_TTL_SECONDS,
+    waitTimesTtlSeconds: config.WAIT_TIMES_TTL_SECONDS,
+  });
+  return {
+    log,
+    record: (request, context) => recordRide(recordDeps, request, context),
+    reads,
+    metrics,
+    // Through the breaker: a probe cannot pile up on a hung Postgres.
+    readiness: { postgres: () => clients.postgres.run(() => clients.pool.query('SELECT 1')) },
+    healthDeps: liftRideHealthDeps({ ...clients, breakers: [clients.postgres, rabbitmq, fallback, resortBreaker] }),
+    isDraining: lifecycle.isShuttingDown,
+  };
+}
+
+/**
+ * Every client of the lift-ride worker and its consumer, which persists batches from the persist queue.
+ * The consumer is registered after the clients, so it stops before they close.
+ */
+export async function composeWorker(config: LiftRideConfig, log: Logger, lifecycle: Lifecycle): Promise<WorkerDeps> {
+  const clients = await createSharedClients(config, log, lifecycle, 'lift-ride-worker');
+  const metrics = createMetricsRegistry('lift-ride-worker');
+  const consumer = createBatchConsumer({
+    connection: clients.amqp,
+    queue: clients.topology.queue,
+    prefetch: config.WORKER_PREFETCH,
+    batchSize: config.WORKER_BATCH_SIZE,
+    lingerMs: config.WORKER_LINGER_MS,
+    holdRetryMs: 500,
+    maxFailures: config.QUEUE_DELIVERY_LIMIT,
+    log,
+    handle: (batch) => persistBatch({ persist: clients.persist, log }, batch),
+    onBatch: workerMetrics(metrics),
+  });
+  // Stop consuming and finish the batch in hand before the clients close.
+  lifecycle.onShutdown('consumer', () => consumer.stop(config.SHUTDOWN_GRACE_MS));
+  await clients.amqp.ready(10_000);
+
+  instrumentBreakers(metrics, [clients.postgres, clients.redisBreaker]);
+  instrumentPool(metrics, clients.pool);
+  instrumentQueues(metrics, { depth: clients.inspector.depth, ...clients.topology });
+  return {
+    log,
+    metrics,
+    readiness: { rabbitmq: async () => clients.amqp.ready(0) },
+    healthDeps: liftRideHealthDeps({
+      ...clients,
+      breakers: [clients.postgres],
+      extra: () => ({ consumer: { status: consumer.holding() ? 'degraded' : 'up' } }),
+    }),
+    isDraining: lifecycle.isShuttingDown,
+  };
+}

@@ -4,6 +4,7 @@ import { DependencyUnavailable } from '@skico/errors';
 import type { Upstream } from '@skico/http';
 import type { Breaker } from '@skico/resilience';
 import { LRUCache } from 'lru-cache';
+import type { ResortMetadata } from '../domain/check-ride.ts';
 
 export interface MetadataOptions {
   upstream: Upstream;
@@ -25,7 +26,7 @@ const DEFAULT_LOCAL_MAX_ENTRIES = 10_000;
  * Resort metadata (seasons, lifts and their vertical rise) from the resort service, cached in this
  * process and in Redis so that a ride does not cost a resort call.
  */
-export function createResortMetadata(options: MetadataOptions) {
+export function createResortMetadata(options: MetadataOptions): ResortMetadata {
   // Keyed by the resortID of a request: capped, so that ids a client makes up cannot fill the heap.
   // Wrapped, since lru-cache keeps no undefined values and "no such resort" is an answer worth keeping.
   const local = new LRUCache<number, { value: ResortDetail | undefined }>({
@@ -61,5 +62,3 @@ export function createResortMetadata(options: MetadataOptions) {
     },
   };
 }
-
-export type ResortMetadata = ReturnType<typeof createResortMetadata>;

@@ -1,25 +1,8 @@
 import type { Pool } from '@skico/pg';
-
-export interface ResortSeasonTotal {
-  resortID: number;
-  seasonID: string;
-  vertical: number;
-}
-
-export interface SeasonStats {
-  seasonID: string | null;
-  daysSkied: number;
-  vertical: number;
-  rides: number;
-}
-
-export interface LiftRate {
-  liftID: number;
-  rides: number;
-}
+import type { LiftRate, ResortSeasonTotal, RideQueries, SeasonStats } from '../domain/ride-reads.ts';
 
 /** Read queries over the aggregates; none scans the ride table except the windowed wait-time query. */
-export function createRideQueries(pool: Pool) {
+export function createRideQueries(pool: Pool): RideQueries {
   return {
     /** The skier's vertical that day, or undefined when the skier has no ride that day. */
     async dayVertical(resortID: number, seasonID: string, dayID: number, skierID: number): Promise<number | undefined> {
@@ -92,5 +75,3 @@ export function createRideQueries(pool: Pool) {
     },
   };
 }
-
-export type RideQueries = ReturnType<typeof createRideQueries>;

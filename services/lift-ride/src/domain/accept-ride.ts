@@ -3,8 +3,8 @@ import { DependencyUnavailable, isDependencyUnavailable } from '@skico/errors';
 import type { Logger } from '@skico/log';
 import type { Publisher } from '@skico/messaging';
 import type { Breaker } from '@skico/resilience';
+import type { PersistRides } from './persist-rides.ts';
 import { type Ride, rideKey } from './ride.ts';
-import type { RideWriter } from './ride-writer.ts';
 
 /** What became of a ride's publish: confirmed by the broker, failed, or written by the fallback instead. */
 export type PublishOutcome = 'confirmed' | 'failed' | 'fallback';
@@ -13,7 +13,8 @@ export interface AcceptDeps {
   publisher: Publisher;
   /** Guards the publish: once the broker misbehaves, rides go straight to the fallback. */
   rabbitmq: Breaker;
-  write: RideWriter;
+  /** The direct write of the fallback. */
+  persist: PersistRides;
   /** The synchronous fallback's own bulkhead, so that a broker outage cannot take every connection. */
   fallback: Breaker;
   fallbackEnabled: boolean;
@@ -70,7 +71,7 @@ export async function acceptRide(deps: AcceptDeps, ride: Ride, context: AcceptCo
       throw new DependencyUnavailable('rabbitmq', 'failed', { cause: err, retryAfterSeconds: 1 });
   }
   const left = context.budgetMs - (Date.now() - started);
-  await deps.fallback.run(() => deps.write([ride], { timeoutMs: left }), { budgetMs: left });
+  await deps.fallback.run(() => deps.persist([ride], { timeoutMs: left }), { budgetMs: left });
   deps.count?.('fallback');
   return 'written';
 }

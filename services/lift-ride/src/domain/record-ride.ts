@@ -1,26 +1,18 @@
-import type { LiftRideBody } from '@skico/contracts';
-import { notFound } from '@skico/errors';
-import type { ResortMetadata } from '../data/resort-metadata.ts';
+import { type AcceptContext, type AcceptDeps, acceptRide } from './accept-ride.ts';
+import { checkRide, type ResortMetadata, type RideRequest } from './check-ride.ts';
 import type { Ride } from './ride.ts';
 
-export interface RideRequest extends LiftRideBody {
-  resortID: number;
-  seasonID: string;
-  dayID: number;
-  skierID: number;
+export interface RecordDeps {
+  metadata: ResortMetadata;
+  accept: AcceptDeps;
 }
 
-/**
- * Checks a ride against the resort's metadata and gives it the lift's vertical rise.
- * @throws AppError not-found for an unknown resort, season or lift.
- */
-export async function resolveRide(metadata: ResortMetadata, request: RideRequest): Promise<Ride> {
-  const resort = await metadata.get(request.resortID);
-  if (!resort) throw notFound('RESORT_NOT_FOUND', `Resort ${request.resortID} does not exist.`);
-  if (!resort.seasons.includes(request.seasonID)) {
-    throw notFound('SEASON_NOT_FOUND', `Resort ${request.resortID} has no season ${request.seasonID}.`);
-  }
-  const lift = resort.lifts.find((l) => l.liftID === request.liftID);
-  if (!lift) throw notFound('LIFT_NOT_FOUND', `Resort ${request.resortID} has no lift ${request.liftID}.`);
-  return { ...request, vertical: lift.verticalRise };
+/** Records a ride: checks it (`checkRide`), then accepts it (`acceptRide`); the worker persists it later. */
+export async function recordRide(deps: RecordDeps, request: RideRequest, context: AcceptContext): Promise<Ride> {
+  const ride = await checkRide(deps.metadata, request);
+  await acceptRide(deps.accept, ride, context);
+  return ride;
 }
+
+/** `recordRide` with its dependencies bound, as the route receives it. */
+export type RecordRide = (request: RideRequest, context: AcceptContext) => Promise<Ride>;

@@ -2,18 +2,19 @@ import { dayParams, liftRideBody, liftRideParams, skierParams, skierStatsQuery, 
 import { notFound } from '@skico/errors';
 import { type DirectHandler, headerOf, jsonOf, parseRequest, queryOf, requestBudget, sendJson } from '@skico/http';
 import { Router } from 'express';
-import type { RideService } from '../domain/ride-service.ts';
+import type { RecordRide } from '../domain/record-ride.ts';
+import type { RideReads } from '../domain/ride-reads.ts';
 
 /**
  * The handlers of the contract's lift-ride operations, by operation id. They are served without express
  * (the hot path: every ride and most reads), from the contract's matcher.
  */
-export function rideHandlers(deps: { rides: RideService }): Record<string, DirectHandler> {
+export function rideHandlers(deps: { record: RecordRide; reads: RideReads }): Record<string, DirectHandler> {
   return {
     recordLiftRide: async (req, res) => {
       const params = parseRequest(liftRideParams, req.params, 'path');
       const body = parseRequest(liftRideBody, jsonOf(req), 'body');
-      const ride = await deps.rides.record(
+      const ride = await deps.record(
         { ...params, ...body },
         { idempotencyKey: headerOf(req, 'idempotency-key'), requestId: req.id, budgetMs: requestBudget(req) },
       );
@@ -29,7 +30,7 @@ export function rideHandlers(deps: { rides: RideService }): Record<string, Direc
 
     getSkierDayVertical: async (req, res) => {
       const { resortID, seasonID, dayID, skierID } = parseRequest(liftRideParams, req.params, 'path');
-      const vertical = await deps.rides.dayVertical(resortID, seasonID, dayID, skierID);
+      const vertical = await deps.reads.dayVertical(resortID, seasonID, dayID, skierID);
       if (vertical === undefined) {
         throw notFound(
           'SKIER_DAY_NOT_FOUND',
@@ -42,28 +43,28 @@ export function rideHandlers(deps: { rides: RideService }): Record<string, Direc
     getSkierVertical: async (req, res) => {
       const { skierID } = parseRequest(skierParams, req.params, 'path');
       const query = parseRequest(verticalQuery, queryOf(req), 'query');
-      sendJson(res, 200, { resorts: await deps.rides.seasonTotals(skierID, query.resort, query.season) });
+      sendJson(res, 200, { resorts: await deps.reads.seasonTotals(skierID, query.resort, query.season) });
     },
 
     getUniqueSkiers: async (req, res) => {
       const { resortID, seasonID, dayID } = parseRequest(dayParams, req.params, 'path');
-      sendJson(res, 200, await deps.rides.uniqueSkiers(resortID, seasonID, dayID));
+      sendJson(res, 200, await deps.reads.uniqueSkiers(resortID, seasonID, dayID));
     },
 
     getLiftWaitTimes: async (req, res) => {
       const { resortID, seasonID, dayID } = parseRequest(dayParams, req.params, 'path');
-      sendJson(res, 200, await deps.rides.waitTimes(resortID, seasonID, dayID));
+      sendJson(res, 200, await deps.reads.waitTimes(resortID, seasonID, dayID));
     },
   };
 }
 
 /** The skier service's view of a skier's rides, for the profile page; not in the contract, not routed by the gateway. */
-export function internalRouter(deps: { rides: RideService }): Router {
+export function internalRouter(deps: { reads: RideReads }): Router {
   const router = Router();
   router.get('/internal/skiers/:skierID/stats', async (req, res) => {
     const { skierID } = parseRequest(skierParams, req.params, 'path');
     const { season } = parseRequest(skierStatsQuery, req.query, 'query');
-    res.json(await deps.rides.skierStats(skierID, season));
+    res.json(await deps.reads.skierStats(skierID, season));
   });
   return router;
 }

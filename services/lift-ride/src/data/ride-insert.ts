@@ -1,4 +1,5 @@
-import { boundedQuery, type Pool, type StatementBounds } from '@skico/pg';
+import { boundedQuery, type Pool } from '@skico/pg';
+import type { InsertBounds, InsertRides } from '../domain/persist-rides.ts';
 import type { Ride } from '../domain/ride.ts';
 
 /**
@@ -9,7 +10,11 @@ import type { Ride } from '../domain/ride.ts';
  * sorted by key so that concurrent batches lock in the same order and do not deadlock.
  * The statement ends when its caller gives up (`bounds`). Returns the rides that were new.
  */
-export async function insertRides(pool: Pool, rides: Ride[], bounds: StatementBounds = {}): Promise<Ride[]> {
+export function createRideInsert(pool: Pool): InsertRides {
+  return (rides, bounds) => insertRides(pool, rides, bounds);
+}
+
+async function insertRides(pool: Pool, rides: Ride[], bounds: InsertBounds): Promise<Ride[]> {
   if (rides.length === 0) return [];
   const { rows } = await boundedQuery<{ r: number; s: number; d: number; k: number; l: number; m: number; v: number }>(
     pool,

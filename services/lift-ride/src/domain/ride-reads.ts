@@ -1,16 +1,48 @@
 import type { Cache } from '@skico/cache';
 import type { VerticalAnswer, WaitTimes } from '@skico/contracts';
-import { notFound } from '@skico/errors';
-import type { ResortMetadata } from '../data/resort-metadata.ts';
-import type { RideQueries, SeasonStats } from '../data/ride-queries.ts';
-import { type AcceptContext, type AcceptDeps, acceptRide } from './accept-ride.ts';
-import { type RideRequest, resolveRide } from './record-ride.ts';
-import { dayVerticalKey, type Ride, skierStatsKey, skierTotalsKey, uniqueSkiersKey, waitTimesKey } from './ride.ts';
+import { checkResortSeason, type ResortMetadata } from './check-ride.ts';
+import { dayVerticalKey, skierStatsKey, skierTotalsKey, uniqueSkiersKey, waitTimesKey } from './ride.ts';
 import { estimateWaitMinutes } from './wait-time.ts';
 
-export interface RideServiceDeps {
+export interface ResortSeasonTotal {
+  resortID: number;
+  seasonID: string;
+  vertical: number;
+}
+
+export interface SeasonStats {
+  seasonID: string | null;
+  daysSkied: number;
+  vertical: number;
+  rides: number;
+}
+
+export interface LiftRate {
+  liftID: number;
+  rides: number;
+}
+
+/** The queries over the ride aggregates that the reads need (implemented over Postgres in data/). */
+export interface RideQueries {
+  /** The skier's vertical that day, or undefined when the skier has no ride that day. */
+  dayVertical(resortID: number, seasonID: string, dayID: number, skierID: number): Promise<number | undefined>;
+  /** The skier's total vertical per resort and season. */
+  resortSeasonTotals(skierID: number): Promise<ResortSeasonTotal[]>;
+  /** Days skied, vertical and rides over every resort, for one season or (undefined) all of them. */
+  skierStats(skierID: number, seasonID: string | undefined): Promise<SeasonStats>;
+  /** Distinct skiers with at least one ride at the resort that day. */
+  uniqueSkiers(resortID: number, seasonID: string, dayID: number): Promise<number>;
+  /** Rides per lift in the last `windowMinutes` minutes of the day's ride times. */
+  recentLiftRates(
+    resortID: number,
+    seasonID: string,
+    dayID: number,
+    windowMinutes: number,
+  ): Promise<{ latestMinute: number | null; lifts: LiftRate[] }>;
+}
+
+export interface RideReadsDeps {
   cache: Cache;
-  accept: AcceptDeps;
   metadata: ResortMetadata;
   queries: RideQueries;
   /** Window the wait-time estimate measures ride rates over, in minutes. */
@@ -22,28 +54,15 @@ export interface RideServiceDeps {
   waitTimesTtlSeconds: number;
 }
 
-/** The lift-ride use cases: record a ride, and the queries over the aggregates, cache-aside. */
-export function createRideService(deps: RideServiceDeps) {
+/**
+ * The lift-ride read use cases over the aggregates, cache-aside: a skier's day vertical, season totals
+ * and season stats, a resort day's unique skiers and its lifts' wait times.
+ */
+export function createRideReads(deps: RideReadsDeps) {
   const { cache, queries } = deps;
   const cached = { ttlSeconds: deps.readTtlSeconds, negativeTtlSeconds: 5 };
 
-  const resortOrThrow = async (resortID: number, seasonID: string) => {
-    const resort = await deps.metadata.get(resortID);
-    if (!resort) throw notFound('RESORT_NOT_FOUND', `Resort ${resortID} does not exist.`);
-    if (!resort.seasons.includes(seasonID)) {
-      throw notFound('SEASON_NOT_FOUND', `Resort ${resortID} has no season ${seasonID}.`);
-    }
-    return resort;
-  };
-
   return {
-    /** Validates a ride against the resort's metadata and makes it durable (queue, or the fallback write). */
-    async record(request: RideRequest, context: AcceptContext): Promise<Ride> {
-      const ride = await resolveRide(deps.metadata, request);
-      await acceptRide(deps.accept, ride, context);
-      return ride;
-    },
-
     dayVertical: (resortID: number, seasonID: string, dayID: number, skierID: number) =>
       cache.getOrLoad(
         dayVerticalKey(resortID, seasonID, dayID, skierID),
@@ -67,7 +86,7 @@ export function createRideService(deps: RideServiceDeps) {
     },
 
     async uniqueSkiers(resortID: number, seasonID: string, dayID: number) {
-      const resort = await resortOrThrow(resortID, seasonID);
+      const resort = await checkResortSeason(deps.metadata, resortID, seasonID);
       const numSkiers = await cache.getOrLoad(
         uniqueSkiersKey(resortID, seasonID, dayID),
         () => queries.uniqueSkiers(resortID, seasonID, dayID),
@@ -89,7 +108,7 @@ export function createRideService(deps: RideServiceDeps) {
       },
 
     async waitTimes(resortID: number, seasonID: string, dayID: number): Promise<WaitTimes> {
-      const resort = await resortOrThrow(resortID, seasonID);
+      const resort = await checkResortSeason(deps.metadata, resortID, seasonID);
       const compute = async (): Promise<WaitTimes> => {
         const window = deps.waitWindowMinutes;
         const rates = await queries.recentLiftRates(resortID, seasonID, dayID, window);
@@ -118,4 +137,4 @@ export function createRideService(deps: RideServiceDeps) {
   };
 }
 
-export type RideService = ReturnType<typeof createRideService>;
+export type RideReads = ReturnType<typeof createRideReads>;

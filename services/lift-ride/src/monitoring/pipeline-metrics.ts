@@ -1,6 +1,6 @@
 import { Counter, Histogram, type Registry } from '@skico/http';
 import type { BatchReport, Outcome } from '@skico/messaging';
-import type { PublishOutcome } from './domain/accept-ride.ts';
+import type { PublishOutcome } from '../domain/accept-ride.ts';
 
 /** `skico_publishes_total{outcome}`; returns the counting function the ride acceptance takes. */
 export function publishMetrics(registry: Registry): (outcome: PublishOutcome) => void {

@@ -7,7 +7,7 @@ import { createRideQueries } from '../src/data/ride-queries.ts';
 
 // The skier reads must find their rows through an index on every column they name even before Postgres
 // has statistics on the table: a new database, or a table that grew faster than autovacuum analyzes it
-// (or with autovacuum off). A plan chosen blind once read a whole resort day to find one skier's row.
+// (or with autovacuum off). A plan chosen blind may read a whole resort day to find one skier's row.
 const settings = { postgres: '127.0.0.1:5432', database: uniqueName('skico_t') };
 let pool: Pool;
 

@@ -16,7 +16,7 @@ export const defaults = {
   skier: loadConfig(skierConfigSchema, {}),
 };
 
-/** Each process's breakers with the capacities its main.ts applies from its config. */
+/** Each process's breakers with the capacities its composition.ts applies from its config. */
 export const resilienceMap: Record<string, BreakerOptions[]> = {
   gateway: [
     ...(['resort', 'skier', 'lift-ride'] as const).map((n) => ({

@@ -59,8 +59,9 @@ export function createRideQueries(pool: Pool): RideQueries {
       windowMinutes: number,
     ): Promise<{ latestMinute: number | null; lifts: LiftRate[] }> {
       // The latest minute comes from a subquery that Postgres runs first, so the window is an index range
-      // whatever the planner knows of the table: as a join it read the whole day before ANALYZE. The window
-      // (at least one minute) always holds the latest ride, so its minute is the largest of the rows.
+      // whatever the planner knows of the table (a join may read the whole day while the table has no
+      // statistics). The window (at least one minute) always holds the latest ride, so its minute is the
+      // largest of the rows.
       const { rows } = await pool.query<{ l: number; n: number; latest: number }>(
         `SELECT lift_id AS l, count(*)::int AS n, max(minute) AS latest FROM rides
          WHERE resort_id = $1 AND season = $2 AND day = $3

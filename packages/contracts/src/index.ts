@@ -23,7 +23,19 @@ export {
   type ResponseHeader,
   type ResponseSpec,
 } from './operation.ts';
-export { findOperation, getOperation, operations } from './operations.ts';
+export { type PathParams, pathBuilder } from './operation-path.ts';
+export {
+  type AnyOperation,
+  allOperations,
+  findOperation,
+  getOperation,
+  type OperationById,
+  type OperationId,
+  type OperationIdOf,
+  type OperationOf,
+  operations,
+  type ServiceOperation,
+} from './operations.ts';
 export { createResponseValidator, type ObservedResponse, type ResponseValidator } from './response-validator.ts';
 export type { HealthDeps, Statistics, StatusReport } from './schemas/gateway.ts';
 export {

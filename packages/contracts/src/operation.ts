@@ -29,33 +29,71 @@ export interface ResponseSpec {
   headers?: ResponseHeader[];
 }
 
-export interface Operation {
-  operationId: string;
+/**
+ * What an operation's author states. The type parameters keep the id, the owning service, the path template
+ * and the input schemas as written, so that handlers and path builders are typed by them.
+ */
+interface OperationFields<
+  Id extends string,
+  Service extends OwningService,
+  Path extends string,
+  Params extends z.ZodObject | undefined,
+  Query extends z.ZodObject | undefined,
+  Body extends z.ZodType | undefined,
+> {
+  operationId: Id;
   method: HttpMethod;
   /** OpenAPI path template, e.g. `/resorts/{resortID}/seasons`; also the route label in /statistics. */
-  path: string;
-  service: OwningService;
+  path: Path;
+  service: Service;
   auth: AuthRule;
   summary: string;
   description?: string;
   tags: string[];
-  /** Part of the course contract, which must stay compatible field for field. */
-  courseContract: boolean;
-  params?: z.ZodObject;
-  query?: z.ZodObject;
-  body?: z.ZodType;
-  requestHeaders: RequestHeader[];
+  params?: Params;
+  query?: Query;
+  body?: Body;
   responses: Record<number, ResponseSpec>;
-  /** Safe to retry as is (GET, PUT, DELETE). A POST is retried only when it carries an Idempotency-Key. */
-  idempotent: boolean;
-  /** Counted by the gateway's rate limiter (answers carry RateLimit-* headers and may be 429). */
-  rateLimited: boolean;
   /** Answers may be cached by clients and the gateway for this long. */
   cacheMaxAgeSeconds?: number;
 }
 
-export type OperationSpec = Omit<Operation, 'idempotent' | 'rateLimited' | 'requestHeaders' | 'courseContract'> &
-  Partial<Pick<Operation, 'rateLimited' | 'requestHeaders' | 'courseContract'>>;
+/** An operation of the contract, as `defineOperation` completes it. */
+export interface Operation<
+  Id extends string = string,
+  Service extends OwningService = OwningService,
+  Path extends string = string,
+  Params extends z.ZodObject | undefined = z.ZodObject | undefined,
+  Query extends z.ZodObject | undefined = z.ZodObject | undefined,
+  Body extends z.ZodType | undefined = z.ZodType | undefined,
+> extends OperationFields<Id, Service, Path, Params, Query, Body> {
+  /** Part of the course contract, which must stay compatible field for field. */
+  courseContract: boolean;
+  /**
+   * Served to other services only: the gateway does not forward it and the OpenAPI document does not list
+   * it, so it is absent from `operations` and present in `operationsOf` its service.
+   */
+  internal: boolean;
+  requestHeaders: RequestHeader[];
+  /** Safe to retry as is (GET, PUT, DELETE). A POST is retried only when it carries an Idempotency-Key. */
+  idempotent: boolean;
+  /** Counted by the gateway's rate limiter (answers carry RateLimit-* headers and may be 429). */
+  rateLimited: boolean;
+}
+
+export interface OperationSpec<
+  Id extends string = string,
+  Service extends OwningService = OwningService,
+  Path extends string = string,
+  Params extends z.ZodObject | undefined = z.ZodObject | undefined,
+  Query extends z.ZodObject | undefined = z.ZodObject | undefined,
+  Body extends z.ZodType | undefined = z.ZodType | undefined,
+> extends OperationFields<Id, Service, Path, Params, Query, Body> {
+  courseContract?: boolean;
+  internal?: boolean;
+  requestHeaders?: RequestHeader[];
+  rateLimited?: boolean;
+}
 
 const problemResponse = (description: string, headers?: ResponseHeader[]): ResponseSpec => ({
   description,
@@ -113,12 +151,23 @@ function withRateLimitHeaders(responses: Record<number, ResponseSpec>, rateLimit
   );
 }
 
-/** Completes an operation: the error answers every route of its kind has, and the retry and rate-limit flags. */
-export function defineOperation(spec: OperationSpec): Operation {
+/**
+ * Completes an operation: the error answers every route of its kind has, and the retry and rate-limit flags.
+ * The id, service, path and input schemas keep their literal types (see `OperationOf`).
+ */
+export function defineOperation<
+  const Id extends string,
+  const Service extends OwningService,
+  const Path extends string,
+  Params extends z.ZodObject | undefined = undefined,
+  Query extends z.ZodObject | undefined = undefined,
+  Body extends z.ZodType | undefined = undefined,
+>(spec: OperationSpec<Id, Service, Path, Params, Query, Body>): Operation<Id, Service, Path, Params, Query, Body> {
   const rateLimited = spec.rateLimited ?? true;
   return {
     ...spec,
     courseContract: spec.courseContract ?? false,
+    internal: spec.internal ?? false,
     requestHeaders: [...(spec.method === 'POST' ? (['Idempotency-Key'] as const) : []), ...(spec.requestHeaders ?? [])],
     idempotent: spec.method !== 'POST',
     rateLimited,

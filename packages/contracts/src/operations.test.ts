@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { allowedMethods, matchOperation } from './match-operation.ts';
-import { operations } from './operations.ts';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { z } from 'zod';
+import { allowedMethods, matchOperation, operationsOf } from './match-operation.ts';
+import { pathBuilder } from './operation-path.ts';
+import { allOperations, getOperation, type OperationIdOf, type OperationOf, operations } from './operations.ts';
+import type { skierStatsQuery } from './schemas/skier.ts';
 
 // Every route of /work/shared/API.md, course contract and extensions, but those the gateway serves on its
 // internal listener only (issue 14: the detailed views are not public): /health/deps, /metrics, /status and
@@ -94,5 +97,48 @@ describe('matchOperation', () => {
     expect(matchOperation('PATCH', '/skiers/1')).toBeUndefined();
     expect(allowedMethods('/skiers/1').sort()).toEqual(['DELETE', 'GET', 'PUT']);
     expect(allowedMethods('/nowhere')).toEqual([]);
+  });
+});
+
+describe('operation types', () => {
+  it('when a service’s operations are named, then their ids are literal types', () => {
+    expectTypeOf<OperationIdOf<'skier'>>().toEqualTypeOf<'createSkier' | 'getSkier' | 'replaceSkier' | 'deleteSkier'>();
+    expectTypeOf<OperationIdOf<'lift-ride'>>().toExtend<string>();
+    // @ts-expect-error getResort is the resort service's
+    expectTypeOf<OperationOf<'skier', 'getResort'>>().toBeObject();
+  });
+
+  it('when an operation is looked up by id, then it keeps its path template and schemas', () => {
+    type Stats = OperationOf<'lift-ride', 'getSkierSeasonStats'>;
+    expectTypeOf<Stats['path']>().toEqualTypeOf<'/internal/skiers/{skierID}/stats'>();
+    expectTypeOf<z.output<NonNullable<Stats['query']>>>().toEqualTypeOf<z.output<typeof skierStatsQuery>>();
+    expectTypeOf(getOperation('getWeather').operationId).toEqualTypeOf<'getWeather'>();
+  });
+});
+
+describe('internal operations', () => {
+  it('when the public contract is listed, then internal operations are not in it', () => {
+    const internal = allOperations.filter((op) => op.internal).map((op) => op.operationId);
+    expect(internal).toEqual(['getSkierSeasonStats']);
+    expect(operations.map((op) => op.operationId)).not.toContain('getSkierSeasonStats');
+    expect(matchOperation('GET', '/internal/skiers/7/stats')).toBeUndefined();
+  });
+
+  it('when the owning service matches a request, then its internal operations are among its own', () => {
+    const liftRide = operationsOf('lift-ride');
+    const match = liftRide({ method: 'GET', url: '/internal/skiers/7/stats?season=2025' });
+    expect(match?.operation.operationId).toBe('getSkierSeasonStats');
+    expect(match?.params).toEqual({ skierID: '7' });
+    expect(operationsOf('skier')({ method: 'GET', url: '/internal/skiers/7/stats' })).toBeUndefined();
+    expect(operationsOf('skier')({ method: 'HEAD', url: '/skiers/7' })?.operation.operationId).toBe('getSkier');
+  });
+
+  it('when a caller builds an operation’s path, then the contract’s template is filled and encoded', () => {
+    expect(pathBuilder('getSkierSeasonStats')({ skierID: 7 })).toBe('/internal/skiers/7/stats');
+    expect(pathBuilder('getSkierDayVertical')({ resortID: 1, seasonID: '2025', dayID: 2, skierID: 'a/b' })).toBe(
+      '/skiers/1/seasons/2025/days/2/skiers/a%2Fb',
+    );
+    // @ts-expect-error the stats path takes a skierID
+    pathBuilder('getSkierSeasonStats')({ resortID: 7 });
   });
 });

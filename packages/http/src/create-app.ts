@@ -4,6 +4,7 @@ import type { Logger } from '@skico/log';
 import { activeTracer } from '@skico/tracing';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Registry } from 'prom-client';
+import type { DirectRoutes } from './direct.ts';
 import { type HealthChecks, healthRouter } from './health.ts';
 import type { LoadShedder } from './load-shedding.ts';
 import { metricsRouter, redMetrics } from './metrics.ts';
@@ -34,12 +35,21 @@ export interface HttpAppOptions {
    */
   front?: Stage[];
   /**
-   * The hot path: the stages that serve a request without express (contract operations), or undefined to
-   * hand the request to express. They run after the common stages and after the body is read as bytes.
+   * The service's contract operations, served on the hot path without express: `serveOperations` over the
+   * contract's matcher and the service's handler table (the gateway passes its forwarding routes). They run
+   * after the common stages and after the body is read as bytes; a request they do not serve goes to express.
    */
-  direct?: (req: IncomingMessage) => readonly Stage[] | undefined;
-  /** Mounts the service's express routers; called after the common middleware and before the error handlers. */
-  mount: (app: Express) => void;
+  operations?: DirectRoutes;
+  /**
+   * The service's other routes (health details, docs, status, admin pages), on express; mounted after the
+   * common middleware and before the 404 and error handlers. With `operations`, every route of a service is
+   * declared in this one call.
+   */
+  routes?: (app: Express) => void;
+  /** @deprecated Use `operations`. */
+  direct?: DirectRoutes;
+  /** @deprecated Use `routes`. */
+  mount?: (app: Express) => void;
 }
 
 /** A process's request handler, with the express app behind it (for tests that list its routes). */
@@ -48,9 +58,9 @@ export type HttpApp = RequestListener & { express: Express };
 /**
  * The request handler every Skico process serves. Common stages run on node's own request and response
  * for every request: request id, a server span when tracing is on, RED metrics, the `front` stages and
- * load shedding. Then a `direct` route is served without a router (the hot path: express costs more CPU
- * per request than a whole forwarding hop), and anything else goes to express: health, /metrics, the
- * service's routers, 404. Every error is answered as problem+json.
+ * load shedding. Then a contract operation is served without a router (the hot path: express costs more
+ * CPU per request than a whole forwarding hop), and anything else goes to express: health, /metrics, the
+ * service's `routes`, 404. Every error is answered as problem+json.
  */
 export function createHttpApp(options: HttpAppOptions): HttpApp {
   const app = express();
@@ -61,7 +71,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   app.use(healthRouter(options.readiness ?? {}, options.isDraining ?? (() => false)));
   const limit = options.bodyLimitBytes ?? 16 * 1024;
   app.use(options.rawBody ? readBody(limit) : express.json({ limit, strict: false }));
-  options.mount(app);
+  (options.routes ?? options.mount)?.(app);
   app.use((req: Request) => {
     throw new AppError('not-found', 'ROUTE_NOT_FOUND', `No route for ${req.method} ${req.path}.`);
   });
@@ -77,16 +87,17 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     ...(options.shedder ? [options.shedder.middleware] : []),
   ];
   const body = readBody(limit);
+  const direct = options.operations ?? options.direct;
 
   const listener: RequestListener = (req, res) => {
     const onError = (err: unknown) => writeError(err, req, res);
     runStages(common, req, res, onError, () => {
-      const direct = options.direct?.(req);
-      if (!direct) {
+      const stages = direct?.(req);
+      if (!stages) {
         app(req, res);
         return;
       }
-      runStages([body, ...direct], req, res, onError, () => onError(notFound(req)));
+      runStages([body, ...stages], req, res, onError, () => onError(notFound(req)));
     });
   };
   return Object.assign(listener, { express: app });

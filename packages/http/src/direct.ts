@@ -14,6 +14,12 @@ export interface DirectMatch<Op> {
   params: Record<string, string>;
 }
 
+/**
+ * The direct path's router: for a request it serves, the stages to run; undefined hands the request to
+ * express.
+ */
+export type DirectRoutes = (req: IncomingMessage) => readonly Stage[] | undefined;
+
 /** `/resorts/{resortID}` → `/resorts/:resortID`: the template form metrics and traces label routes with. */
 export function expressPath(template: string): string {
   return template.replace(/\{(\w+)\}/g, ':$1');
@@ -29,7 +35,7 @@ export function directOperations<Op extends { path: string }>(
   find: (req: IncomingMessage) => DirectMatch<Op> | undefined,
   handlerOf: (operation: Op) => DirectHandler | undefined,
   before: readonly Stage[] = [],
-): (req: IncomingMessage) => readonly Stage[] | undefined {
+): DirectRoutes {
   const served = new Map<Op, { template: string; stages: readonly Stage[] } | null>();
   const serving = (operation: Op) => {
     const handler = handlerOf(operation);

@@ -4,6 +4,7 @@ export {
   type DirectHandler,
   type DirectMatch,
   type DirectRequest,
+  type DirectRoutes,
   directOperations,
 } from './direct.ts';
 export { type HealthChecks, healthRouter } from './health.ts';
@@ -33,6 +34,13 @@ export { REQUEST_ID_HEADER, requestIdOf } from './request-id.ts';
 export { requestLog, requestLogging } from './request-logging.ts';
 export { instrumentCache, instrumentPool, instrumentQueues, instrumentShedder } from './resource-metrics.ts';
 export { type ProcessContext, runProcess } from './run-process.ts';
+export {
+  type Handler,
+  type Handlers,
+  type OperationRequest,
+  type OperationShape,
+  serveOperations,
+} from './serve-operations.ts';
 export { defaultServerTimeouts, listen, type RunningServer, type ServerTimeouts } from './server.ts';
 export { sharedFor } from './shared-answer.ts';
 export {

@@ -11,6 +11,7 @@ import {
   verticalQuery,
   waitTimes,
 } from '../schemas/lift-ride.ts';
+import { skierStats, skierStatsQuery } from '../schemas/skier.ts';
 
 const skierDayPath = '/skiers/{resortID}/seasons/{seasonID}/days/{dayID}/skiers/{skierID}';
 
@@ -93,5 +94,21 @@ export const liftRideOperations = [
       200: { description: 'The estimate per lift.', schema: waitTimes, headers: ['Cache-Control'] },
       404: problemAnswer('Unknown resort or season.'),
     },
+  }),
+  defineOperation({
+    operationId: 'getSkierSeasonStats',
+    method: 'GET',
+    path: '/internal/skiers/{skierID}/stats',
+    service: 'lift-ride',
+    auth: 'none',
+    // The skier service's view of a skier's rides, for its profile answer; callers reach it on the service's
+    // own address, never through the gateway.
+    internal: true,
+    rateLimited: false,
+    summary: 'A skier’s days, vertical and rides, for one season or all',
+    tags: ['internal'],
+    params: skierParams,
+    query: skierStatsQuery,
+    responses: { 200: { description: 'The stats; zero counts for a skier without rides.', schema: skierStats } },
   }),
 ];

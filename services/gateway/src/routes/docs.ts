@@ -3,7 +3,8 @@ import { dirname } from 'node:path';
 import { buildOpenApiDocument } from '@skico/contracts';
 import express, { type RequestHandler } from 'express';
 
-const assets = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+const require = createRequire(import.meta.url);
+const assets = dirname(require.resolve('swagger-ui-dist/package.json'));
 
 // Self-contained: every asset is served from this gateway, nothing from a CDN.
 const page = `<!doctype html>

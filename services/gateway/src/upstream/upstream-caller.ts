@@ -32,7 +32,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * The upstream calls of a request end this long before its deadline: the deadline is when the client
  * must have its answer, and writing a 503 on a busy machine takes a moment too.
  */
-export const ANSWER_MARGIN_MS = 50;
+const ANSWER_MARGIN_MS = 50;
 
 /**
  * Calls an upstream for one request: bulkhead of its class, then the upstream's breaker, within the

@@ -14,7 +14,7 @@ export interface K8sObject {
 }
 
 /** `kustomize build` when the standalone binary is there, else kubectl's built-in kustomize; never a silent skip. */
-export function kustomizeCli(): string[] {
+function kustomizeCli(): string[] {
   const works = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
   if (works('kustomize', ['version'])) return ['kustomize', 'build'];
   if (works('kubectl', ['version', '--client'])) return ['kubectl', 'kustomize'];

@@ -36,7 +36,7 @@ export function readCompose(): ComposeFile {
  * A value after compose's variable interpolation, as it reads when the shell sets none of the variables:
  * `${NAME:-default}` and `${NAME-default}` give the default, `${NAME}` and `$NAME` nothing, `$$` a `$`.
  */
-export function interpolateUnset(value: string): string {
+function interpolateUnset(value: string): string {
   return value.replace(/\$\$|\$\{[A-Za-z_]\w*(?::?-([^}]*))?\}|\$[A-Za-z_]\w*/g, (all, fallback?: string) =>
     all === '$$' ? '$' : (fallback ?? ''),
   );

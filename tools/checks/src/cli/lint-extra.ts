@@ -1,8 +1,11 @@
 import { checkCommittedDocument, writeCommittedDocument } from '@skico/contracts';
 import { checkConfigTable } from '../config-docs.ts';
+import { checkDeadCode } from '../dead-code.ts';
+import { checkLayering } from '../layering.ts';
 import { checkResilienceMap } from '../resilience-map.ts';
 
-// The checks of `npm run lint` beyond biome: generated documents must match their sources.
+// The checks of `npm run lint` beyond biome: generated documents must match their sources, imports must
+// follow the layering (dependency-cruiser), and no file, export or dependency may be unused (knip).
 const fix = process.argv.includes('--fix');
 
 async function openApiDocument(): Promise<string | undefined> {
@@ -15,8 +18,13 @@ async function openApiDocument(): Promise<string | undefined> {
   return `docs/openapi.json is out of date (${check.reason}): run \`npm run lint -- --fix\``;
 }
 
-const problems = [await checkConfigTable(fix), await openApiDocument(), await checkResilienceMap(fix)].filter(
-  (p): p is string => p !== undefined,
-);
+// The two code checks run in child processes, alongside the document checks.
+const codeChecks = Promise.all([checkLayering(), checkDeadCode()]);
+const problems = [
+  await checkConfigTable(fix),
+  await openApiDocument(),
+  await checkResilienceMap(fix),
+  ...(await codeChecks),
+].filter((p): p is string => p !== undefined);
 for (const problem of problems) console.error(`lint: ${problem}`);
 process.exit(problems.length > 0 ? 1 : 0);

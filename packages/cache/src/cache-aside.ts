@@ -66,7 +66,7 @@ export function createCache(options: { redis: Redis; namespace: string; log: Log
   const redis = {
     get: (key: string) => guard(() => options.redis.get(key)),
     fill: (key: string, value: string, ttl: number) => guard(() => options.redis.set(key, value, 'EX', ttl, 'NX')),
-    // One script call buries every key: a command per key cost the worker more than its insert did.
+    // One script call buries every key: a round trip per key would cost the worker more than its insert.
     bury: (keys: string[]) => guard(() => burying.skicoBury(keys.length, ...keys, TOMBSTONE, TOMBSTONE_SECONDS)),
   };
   // Keyed by request input, but an entry lives only while its load runs; the cap bounds it even when loads

@@ -54,8 +54,8 @@ export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) 
 /**
  * Calls admitted towards Postgres per connection of the pool: a burst larger than the pool waits briefly
  * for a connection (bounded by the pool's connect timeout and the request's deadline) instead of being
- * refused; anything beyond is refused at once by the bulkhead. Ten per connection admits the reads the
- * gateway lets through towards a service (READ_CONCURRENCY) with the default pool: at four, a burst of cold
- * reads from 64 clients was refused (503, Retry-After 1 s) and the gateway's retry then waited that second.
+ * refused; anything beyond is refused at once by the bulkhead. Ten per connection admits every read the
+ * gateway lets through towards a service (READ_CONCURRENCY) with the default pool, so that a burst of cold
+ * reads waits for a connection rather than being refused with a Retry-After that the gateway's retry waits out.
  */
 export const CALLS_PER_CONNECTION = 10;

@@ -1,5 +1,5 @@
 import { operationsOf } from '@skico/contracts';
-import { createHttpApp, directOperations, type HealthChecks, healthDepsRouter, type Registry } from '@skico/http';
+import { createHttpApp, type HealthChecks, healthDepsRouter, type Registry, serveOperations } from '@skico/http';
 import type { Logger } from '@skico/log';
 import type { Breaker } from '@skico/resilience';
 import type { LiftRepository } from './data/lift-repository.ts';
@@ -24,21 +24,20 @@ export interface ResortDeps {
   isDraining?: () => boolean;
 }
 
+/** Every route of the resort service: its contract operations (the direct path) and its express routes. */
 export function createApp(deps: ResortDeps) {
-  // The contract's resort operations, served without express.
-  const handlers = {
-    ...resortHandlers({ resorts: deps.resorts }),
-    ...seasonHandlers({ seasons: deps.seasons }),
-    ...liftHandlers({ lifts: deps.lifts }),
-    ...weatherHandlers({ weather: deps.weather }),
-  };
   return createHttpApp({
     log: deps.log,
     isDraining: deps.isDraining,
     metrics: deps.metrics,
     readiness: deps.readiness,
-    direct: directOperations(operationsOf('resort'), (operation) => handlers[operation.operationId]),
-    mount: (app) => {
+    operations: serveOperations(operationsOf('resort'), {
+      ...resortHandlers({ resorts: deps.resorts }),
+      ...seasonHandlers({ seasons: deps.seasons }),
+      ...liftHandlers({ lifts: deps.lifts }),
+      ...weatherHandlers({ weather: deps.weather }),
+    }),
+    routes: (app) => {
       app.use(healthDepsRouter({ breakers: [deps.postgres] }));
     },
   });

@@ -1,5 +1,5 @@
 import { operationsOf } from '@skico/contracts';
-import { createHttpApp, directOperations, type HealthChecks, healthDepsRouter, type Registry } from '@skico/http';
+import { createHttpApp, type HealthChecks, healthDepsRouter, type Registry, serveOperations } from '@skico/http';
 import type { Logger } from '@skico/log';
 import type { Breaker } from '@skico/resilience';
 import type { FetchStats } from './data/lift-ride-stats.ts';
@@ -20,20 +20,18 @@ export interface SkierDeps {
   isDraining?: () => boolean;
 }
 
+/** Every route of the skier service: its contract operations (the direct path) and its express routes. */
 export function createApp(deps: SkierDeps) {
-  const handlers = profileHandlers({
-    profiles: deps.profiles,
-    fetchStats: deps.fetchStats,
-    statsTimeoutMs: deps.statsTimeoutMs,
-  });
   return createHttpApp({
     log: deps.log,
     isDraining: deps.isDraining,
     metrics: deps.metrics,
     readiness: deps.readiness,
-    // The contract's skier operations, served without express.
-    direct: directOperations(operationsOf('skier'), (operation) => handlers[operation.operationId]),
-    mount: (app) => {
+    operations: serveOperations(
+      operationsOf('skier'),
+      profileHandlers({ profiles: deps.profiles, fetchStats: deps.fetchStats, statsTimeoutMs: deps.statsTimeoutMs }),
+    ),
+    routes: (app) => {
       app.use(healthDepsRouter({ breakers: [deps.breakers.postgres, deps.breakers.liftRide] }));
     },
   });

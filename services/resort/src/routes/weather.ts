@@ -1,5 +1,5 @@
-import { getOperation, resortParams, weatherPutBody } from '@skico/contracts';
-import { type DirectHandler, headerOf, jsonOf, parseRequest, sendJson } from '@skico/http';
+import { getOperation, type OperationOf } from '@skico/contracts';
+import { type Handlers, headerOf, sendJson } from '@skico/http';
 import type { WeatherRepository } from '../data/weather-repository.ts';
 import { resortNotFound, weatherNotPublished } from '../domain/errors.ts';
 import { ifNoneMatchHits, weatherEtag } from '../domain/etag.ts';
@@ -7,10 +7,12 @@ import { ifNoneMatchHits, weatherEtag } from '../domain/etag.ts';
 // The contract says how long clients and the gateway may keep a report.
 const cacheControl = `max-age=${getOperation('getWeather').cacheMaxAgeSeconds ?? 60}`;
 
-export function weatherHandlers(deps: { weather: WeatherRepository }): Record<string, DirectHandler> {
+export function weatherHandlers(deps: {
+  weather: WeatherRepository;
+}): Handlers<OperationOf<'resort', 'getWeather' | 'putWeather'>> {
   return {
     getWeather: async (req, res) => {
-      const { resortID } = parseRequest(resortParams, req.params, 'path');
+      const { resortID } = req.params;
       const current = await deps.weather.current(resortID);
       if (current.kind === 'no-resort') throw resortNotFound(resortID);
       if (current.kind === 'no-report') throw weatherNotPublished(resortID);
@@ -25,9 +27,7 @@ export function weatherHandlers(deps: { weather: WeatherRepository }): Record<st
       sendJson(res, 200, current.report);
     },
 
-    putWeather: async (req, res) => {
-      const { resortID } = parseRequest(resortParams, req.params, 'path');
-      const body = parseRequest(weatherPutBody, jsonOf(req), 'body');
+    putWeather: async ({ params: { resortID }, body }, res) => {
       const report = await deps.weather.publish(resortID, body);
       if (!report) throw resortNotFound(resortID);
       res.setHeader('ETag', weatherEtag(resortID, report.version));

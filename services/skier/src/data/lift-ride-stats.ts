@@ -1,4 +1,4 @@
-import { type SkierStats, skierStats } from '@skico/contracts';
+import { pathBuilder, type SkierStats, skierStats } from '@skico/contracts';
 import { DependencyUnavailable } from '@skico/errors';
 import type { Upstream } from '@skico/http';
 import { type Breaker, isDeadline } from '@skico/resilience';
@@ -14,8 +14,9 @@ export interface StatsRequest {
 export type FetchStats = (request: StatsRequest) => Promise<SkierStats>;
 
 /**
- * Reads a skier's ride stats from the lift-ride service's internal route, through its breaker: once the
- * lift-ride service is known to be failing, profiles degrade at once instead of after the stats budget.
+ * Reads a skier's ride stats from the lift-ride service's internal operation `getSkierSeasonStats`, through
+ * its breaker: once the lift-ride service is known to be failing, profiles degrade at once instead of after
+ * the stats budget.
  * @throws DependencyUnavailable when it cannot be reached in time, fails, or answers something unexpected.
  */
 export function createLiftRideStats(upstream: Upstream, breaker: Breaker): FetchStats {
@@ -40,11 +41,13 @@ export function createLiftRideStats(upstream: Upstream, breaker: Breaker): Fetch
   };
 }
 
+const statsPath = pathBuilder('getSkierSeasonStats');
+
 async function fetchStats(upstream: Upstream, { skierID, season, timeoutMs, signal, requestId }: StatsRequest) {
   const query = season === undefined ? '' : `?season=${encodeURIComponent(season)}`;
   const res = await upstream.json<unknown>({
     method: 'GET',
-    path: `/internal/skiers/${skierID}/stats${query}`,
+    path: `${statsPath({ skierID })}${query}`,
     headers: requestId ? { 'x-request-id': requestId } : {},
     timeoutMs,
     signal,

@@ -2,14 +2,12 @@ import type { IncomingMessage } from 'node:http';
 import {
   idempotencyKeyHeader,
   requestTimeoutHeader,
-  skierParams,
+  type ServiceOperation,
   skierProfile,
-  skierProfileBody,
   skierProfileWithStats,
-  skierStatsQuery,
 } from '@skico/contracts';
 import { AppError, notFound } from '@skico/errors';
-import { type DirectHandler, headerOf, jsonOf, parseRequest, queryOf, requestLog, sendJson } from '@skico/http';
+import { type Handlers, headerOf, parseRequest, requestLog, sendJson } from '@skico/http';
 import { z } from 'zod';
 import type { FetchStats } from '../data/lift-ride-stats.ts';
 import type { ProfileRepository } from '../data/profile-repository.ts';
@@ -32,11 +30,11 @@ function statsBudget(req: IncomingMessage, statsTimeoutMs: number): number {
   return deadline.success ? Math.min(statsTimeoutMs, deadline.data) : statsTimeoutMs;
 }
 
-/** The handlers of the contract's skier operations, by operation id, served without express. */
-export function profileHandlers(deps: ProfileHandlerDeps): Record<string, DirectHandler> {
+/** The handlers of the contract's skier operations, by operation id. */
+export function profileHandlers(deps: ProfileHandlerDeps): Handlers<ServiceOperation<'skier'>> {
   return {
     createSkier: async (req, res) => {
-      const body = parseRequest(skierProfileBody, jsonOf(req), 'body');
+      const { body } = req;
       const { 'idempotency-key': key } = parseRequest(
         keyHeader,
         { 'idempotency-key': headerOf(req, 'idempotency-key') },
@@ -59,8 +57,8 @@ export function profileHandlers(deps: ProfileHandlerDeps): Record<string, Direct
     },
 
     getSkier: async (req, res) => {
-      const { skierID } = parseRequest(skierParams, req.params, 'path');
-      const { season } = parseRequest(skierStatsQuery, queryOf(req), 'query');
+      const { skierID } = req.params;
+      const { season } = req.query;
       const timeoutMs = statsBudget(req, deps.statsTimeoutMs);
       const composed = await composeProfile({
         loadProfile: () => deps.profiles.find(skierID),
@@ -78,16 +76,13 @@ export function profileHandlers(deps: ProfileHandlerDeps): Record<string, Direct
       sendJson(res, 200, skierProfileWithStats.parse(composed.profile));
     },
 
-    replaceSkier: async (req, res) => {
-      const { skierID } = parseRequest(skierParams, req.params, 'path');
-      const body = parseRequest(skierProfileBody, jsonOf(req), 'body');
+    replaceSkier: async ({ params: { skierID }, body }, res) => {
       const profile = await deps.profiles.replace(skierID, body);
       if (!profile) throw missing(skierID);
       sendJson(res, 200, skierProfile.parse(profile));
     },
 
-    deleteSkier: async (req, res) => {
-      const { skierID } = parseRequest(skierParams, req.params, 'path');
+    deleteSkier: async ({ params: { skierID } }, res) => {
       if (!(await deps.profiles.remove(skierID))) throw missing(skierID);
       res.statusCode = 204;
       res.end();

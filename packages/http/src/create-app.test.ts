@@ -41,8 +41,8 @@ beforeAll(async () => {
   const app = createHttpApp({
     log: createLogger({ service: 'test', level: 'silent' }),
     bodyLimitBytes: 64,
-    direct: directOperations(find, (operation: Op) => handlers[operation.id]),
-    mount: (express) => express.get('/by-express', (_req, res) => res.json({ by: 'express' })),
+    operations: directOperations(find, (operation: Op) => handlers[operation.id]),
+    routes: (express) => express.get('/by-express', (_req, res) => res.json({ by: 'express' })),
   });
   server = await listen(app, { port: 0 });
   base = `http://127.0.0.1:${server.port}`;

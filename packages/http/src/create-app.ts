@@ -46,10 +46,6 @@ export interface HttpAppOptions {
    * declared in this one call.
    */
   routes?: (app: Express) => void;
-  /** @deprecated Use `operations`. */
-  direct?: DirectRoutes;
-  /** @deprecated Use `routes`. */
-  mount?: (app: Express) => void;
 }
 
 /** A process's request handler, with the express app behind it (for tests that list its routes). */
@@ -71,7 +67,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   app.use(healthRouter(options.readiness ?? {}, options.isDraining ?? (() => false)));
   const limit = options.bodyLimitBytes ?? 16 * 1024;
   app.use(options.rawBody ? readBody(limit) : express.json({ limit, strict: false }));
-  (options.routes ?? options.mount)?.(app);
+  options.routes?.(app);
   app.use((req: Request) => {
     throw new AppError('not-found', 'ROUTE_NOT_FOUND', `No route for ${req.method} ${req.path}.`);
   });
@@ -87,12 +83,11 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     ...(options.shedder ? [options.shedder.middleware] : []),
   ];
   const body = readBody(limit);
-  const direct = options.operations ?? options.direct;
 
   const listener: RequestListener = (req, res) => {
     const onError = (err: unknown) => writeError(err, req, res);
     runStages(common, req, res, onError, () => {
-      const stages = direct?.(req);
+      const stages = options.operations?.(req);
       if (!stages) {
         app(req, res);
         return;

@@ -37,9 +37,9 @@ export function createApp(deps: GatewayDeps) {
     bodyLimitBytes: guards.maxBodyBytes,
     front: [guards.securityHeaders, guards.cors, guards.requestShape],
     // The services' operations, nearly every request: found in one lookup and served without express.
-    direct: directOperations(operationOf, api, bodyGuards),
+    operations: directOperations(operationOf, api, bodyGuards),
     // The gateway's own operations and pages.
-    mount: (app) => {
+    routes: (app) => {
       for (const guard of bodyGuards) app.use(guard);
       app.get('/openapi.json', openApiDocument());
       app.get('/docs', docsPage);
@@ -63,7 +63,7 @@ export function createOpsApp(deps: GatewayDeps) {
     metrics: deps.metrics,
     shedder: deps.shedder,
     front: [deps.guards.securityHeaders],
-    mount: (app) => {
+    routes: (app) => {
       app.get('/health/deps', healthDepsView(deps.health));
       if (deps.status) {
         app.get('/status.json', statusReport(deps.status));

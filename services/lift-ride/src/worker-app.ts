@@ -17,7 +17,7 @@ export function createWorkerApp(deps: WorkerDeps) {
     isDraining: deps.isDraining,
     metrics: deps.metrics,
     readiness: deps.readiness,
-    mount: (app) => {
+    routes: (app) => {
       app.use(deps.healthDeps);
     },
   });

@@ -1,21 +1,18 @@
-import { dayParams, liftRideBody, liftRideParams, skierParams, skierStatsQuery, verticalQuery } from '@skico/contracts';
+import type { ServiceOperation } from '@skico/contracts';
 import { notFound } from '@skico/errors';
-import { type DirectHandler, headerOf, jsonOf, parseRequest, queryOf, requestBudget, sendJson } from '@skico/http';
-import { Router } from 'express';
+import { type Handlers, headerOf, requestBudget, sendJson } from '@skico/http';
 import type { RecordRide } from '../domain/record-ride.ts';
 import type { RideReads } from '../domain/ride-reads.ts';
 
 /**
- * The handlers of the contract's lift-ride operations, by operation id. They are served without express
- * (the hot path: every ride and most reads), from the contract's matcher.
+ * The handlers of the contract's lift-ride operations, by operation id, its internal one included. They are
+ * served without express (the hot path: every ride and most reads).
  */
-export function rideHandlers(deps: { record: RecordRide; reads: RideReads }): Record<string, DirectHandler> {
+export function rideHandlers(deps: { record: RecordRide; reads: RideReads }): Handlers<ServiceOperation<'lift-ride'>> {
   return {
     recordLiftRide: async (req, res) => {
-      const params = parseRequest(liftRideParams, req.params, 'path');
-      const body = parseRequest(liftRideBody, jsonOf(req), 'body');
       const ride = await deps.record(
-        { ...params, ...body },
+        { ...req.params, ...req.body },
         { idempotencyKey: headerOf(req, 'idempotency-key'), requestId: req.id, budgetMs: requestBudget(req) },
       );
       sendJson(res, 201, {
@@ -28,8 +25,7 @@ export function rideHandlers(deps: { record: RecordRide; reads: RideReads }): Re
       });
     },
 
-    getSkierDayVertical: async (req, res) => {
-      const { resortID, seasonID, dayID, skierID } = parseRequest(liftRideParams, req.params, 'path');
+    getSkierDayVertical: async ({ params: { resortID, seasonID, dayID, skierID } }, res) => {
       const vertical = await deps.reads.dayVertical(resortID, seasonID, dayID, skierID);
       if (vertical === undefined) {
         throw notFound(
@@ -40,31 +36,21 @@ export function rideHandlers(deps: { record: RecordRide; reads: RideReads }): Re
       sendJson(res, 200, vertical);
     },
 
-    getSkierVertical: async (req, res) => {
-      const { skierID } = parseRequest(skierParams, req.params, 'path');
-      const query = parseRequest(verticalQuery, queryOf(req), 'query');
+    getSkierVertical: async ({ params: { skierID }, query }, res) => {
       sendJson(res, 200, { resorts: await deps.reads.seasonTotals(skierID, query.resort, query.season) });
     },
 
-    getUniqueSkiers: async (req, res) => {
-      const { resortID, seasonID, dayID } = parseRequest(dayParams, req.params, 'path');
+    getUniqueSkiers: async ({ params: { resortID, seasonID, dayID } }, res) => {
       sendJson(res, 200, await deps.reads.uniqueSkiers(resortID, seasonID, dayID));
     },
 
-    getLiftWaitTimes: async (req, res) => {
-      const { resortID, seasonID, dayID } = parseRequest(dayParams, req.params, 'path');
+    getLiftWaitTimes: async ({ params: { resortID, seasonID, dayID } }, res) => {
       sendJson(res, 200, await deps.reads.waitTimes(resortID, seasonID, dayID));
     },
-  };
-}
 
-/** The skier service's view of a skier's rides, for the profile page; not in the contract, not routed by the gateway. */
-export function internalRouter(deps: { reads: RideReads }): Router {
-  const router = Router();
-  router.get('/internal/skiers/:skierID/stats', async (req, res) => {
-    const { skierID } = parseRequest(skierParams, req.params, 'path');
-    const { season } = parseRequest(skierStatsQuery, req.query, 'query');
-    res.json(await deps.reads.skierStats(skierID, season));
-  });
-  return router;
+    // Internal: the skier service's view of a skier's rides, for its profile answer.
+    getSkierSeasonStats: async ({ params: { skierID }, query: { season } }, res) => {
+      sendJson(res, 200, await deps.reads.skierStats(skierID, season));
+    },
+  };
 }

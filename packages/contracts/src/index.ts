@@ -25,8 +25,6 @@ export {
 } from './operation.ts';
 export { type PathParams, pathBuilder } from './operation-path.ts';
 export {
-  type AnyOperation,
-  allOperations,
   findOperation,
   getOperation,
   type OperationById,

@@ -45,9 +45,7 @@ export { defaultServerTimeouts, listen, type RunningServer, type ServerTimeouts 
 export { sharedFor } from './shared-answer.ts';
 export {
   headerOf,
-  jsonOf,
   pathOf,
-  queryOf,
   readBody,
   runStages,
   type Stage,

@@ -21,7 +21,7 @@ export interface DirectMatch<Op> {
 export type DirectRoutes = (req: IncomingMessage) => readonly Stage[] | undefined;
 
 /** `/resorts/{resortID}` → `/resorts/:resortID`: the template form metrics and traces label routes with. */
-export function expressPath(template: string): string {
+function expressPath(template: string): string {
   return template.replace(/\{(\w+)\}/g, ':$1');
 }
 

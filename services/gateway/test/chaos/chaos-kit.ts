@@ -59,7 +59,7 @@ export async function drive(stack: TestStack, probes: Probe[], options: { durati
   return summarize(outcomes);
 }
 
-export function summarize(outcomes: Outcome[]) {
+function summarize(outcomes: Outcome[]) {
   const byKind: Record<string, { statuses: Record<number, number>; worstMs: number }> = {};
   for (const o of outcomes) {
     const entry = byKind[o.kind] ?? { statuses: {}, worstMs: 0 };

@@ -4,6 +4,8 @@ import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { AmqpConnection } from './connection.ts';
 import { startBatchSpans } from './consumer-tracing.ts';
 import type { Delivery, Outcome } from './delivery.ts';
+import { countFailure, failuresOf } from './failure-count.ts';
+import { isHoldBatch } from './hold-batch.ts';
 
 /** What became of one batch, for metrics. */
 export interface BatchReport {
@@ -13,21 +15,6 @@ export interface BatchReport {
   durationMs?: number;
   /** Publish time of the batch's oldest message, when known: its age at settle time is the consumer's lag. */
   oldestPublishedAt?: number;
-}
-
-const brand = Symbol.for('skico.HoldBatch');
-
-/** Thrown by a handler when a dependency is down: the batch is kept and retried, consumption pauses. */
-export class HoldBatch extends Error {
-  readonly [brand] = true;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'HoldBatch';
-  }
-}
-
-export function isHoldBatch(e: unknown): e is HoldBatch {
-  return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[brand] === true;
 }
 
 export interface BatchConsumerOptions {
@@ -83,7 +70,6 @@ export function requestIdsOf(deliveries: Delivery[], limit = 20): string[] {
 }
 
 /** The header that carries a message's processing failures so far. */
-const FAILURES_HEADER = 'skico-failures';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -144,45 +130,6 @@ export function createBatchConsumer(options: BatchConsumerOptions): BatchConsume
   };
 
   /**
-   * A message whose processing failed: published again with its failure count and then acked, or
-   * dead-lettered (rejected) once it failed more than maxFailures times. When the new copy is not
-   * confirmed, the message is returned to the queue instead (the broker's count is the backstop).
-   */
-  const retry = async (item: { channel: ConfirmChannel; message: ConsumeMessage }): Promise<Outcome | 'return'> => {
-    if (options.maxFailures === undefined) return 'return';
-    const { properties, content } = item.message;
-    const { 'x-delivery-count': _count, ...headers } = (properties.headers ?? {}) as Record<string, unknown>;
-    const failures = (Number(headers[FAILURES_HEADER]) || 0) + 1;
-    if (failures > options.maxFailures) {
-      log.warn({ messageId: properties.messageId, failures }, 'message failed too often; dead-lettered');
-      return 'reject';
-    }
-    try {
-      await new Promise<void>((resolve, reject) => {
-        // Straight to the queue (default exchange): the copy does not depend on the bindings.
-        item.channel.publish(
-          '',
-          options.queue,
-          content,
-          {
-            persistent: true,
-            contentType: properties.contentType as string | undefined,
-            messageId: properties.messageId as string | undefined,
-            timestamp: properties.timestamp as number | undefined,
-            type: properties.type as string | undefined,
-            headers: { ...headers, [FAILURES_HEADER]: failures },
-          },
-          (err) => (err ? reject(err) : resolve()),
-        );
-      });
-      return 'ack';
-    } catch (err) {
-      log.warn({ err, messageId: properties.messageId }, 'failed message not published again; returned to the queue');
-      return 'return';
-    }
-  };
-
-  /**
    * Settles a batch. A batch acked whole on one channel takes one ack with `multiple`: batches run one at a
    * time in delivery order, so every earlier delivery of that channel is settled already, and the broker
    * is spared a frame per message.
@@ -195,7 +142,7 @@ export function createBatchConsumer(options: BatchConsumerOptions): BatchConsume
     }
     for (const [i, item] of batch.entries()) {
       const outcome = outcomes[i] as Outcome;
-      settle(item, outcome === 'retry' ? await retry(item) : outcome);
+      settle(item, outcome === 'retry' ? await countFailure(item, options) : outcome);
     }
   };
 
@@ -205,7 +152,7 @@ export function createBatchConsumer(options: BatchConsumerOptions): BatchConsume
       messageId: message.properties.messageId as string | undefined,
       headers: (message.properties.headers ?? {}) as Record<string, unknown>,
       deliveryCount: Number(message.properties.headers?.['x-delivery-count'] ?? 0),
-      failures: Number(message.properties.headers?.[FAILURES_HEADER] ?? 0),
+      failures: failuresOf(message),
       publishedAt: publishedAt(message),
     }));
     const spans = tracer ? startBatchSpans(tracer, options.queue, deliveries) : undefined;

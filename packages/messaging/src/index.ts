@@ -3,8 +3,6 @@ export {
   type BatchConsumerOptions,
   type BatchReport,
   createBatchConsumer,
-  HoldBatch,
-  isHoldBatch,
   requestIdsOf,
 } from './batch-consumer.ts';
 export {
@@ -15,6 +13,7 @@ export {
 } from './connection.ts';
 export { type DeadLetter, listDeadLetters, redriveDeadLetters } from './dead-letters.ts';
 export type { Delivery, Outcome } from './delivery.ts';
+export { HoldBatch, isHoldBatch } from './hold-batch.ts';
 export {
   createPublisher,
   isPublishFailed,

@@ -8,7 +8,16 @@ export {
 export { count, INT32_MAX, idParam, intParam, positiveInt32, repeatedParam, seasonId } from './fields.ts';
 export { idempotencyKeyHeader, requestHeaderSchemas, requestIdHeader, requestTimeoutHeader } from './headers.ts';
 export { allowedMethods, matchOperation, type OperationMatch, operationFor, operationsOf } from './match-operation.ts';
-export { type LiftRideRecordedV1, liftRideRecordedV1 } from './messages/lift-ride-recorded.ts';
+export {
+  type LiftRideRecordedV1,
+  type LiftRideRecordedV2,
+  liftRideMessage,
+  liftRideRecordedV1,
+  MAX_RIDES_PER_MESSAGE,
+  type ParsedLiftRideMessage,
+  parseLiftRideMessage,
+  type RecordedRide,
+} from './messages/lift-ride-recorded.ts';
 export { type LiftRideTopology, liftRideTopology } from './messages/lift-ride-topology.ts';
 export { API_VERSION, buildOpenApiDocument, DEFAULT_SERVER_URL, type OpenApiDocument } from './openapi.ts';
 export {

@@ -1,16 +1,22 @@
 import type { Logger } from '@skico/log';
 import { activeTracer, context } from '@skico/tracing';
-import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import type { ConfirmChannel } from 'amqplib';
+import { batchLength, publishedAt, requestIdsOf, weigh } from './batching.ts';
 import type { AmqpConnection } from './connection.ts';
 import { startBatchSpans } from './consumer-tracing.ts';
-import type { Delivery, Outcome } from './delivery.ts';
-import { countFailure, failuresOf } from './failure-count.ts';
+import { type Delivery, type Outcome, type OutcomeName, outcomeName } from './delivery.ts';
+import { failuresOf } from './failure-count.ts';
 import { isHoldBatch } from './hold-batch.ts';
+import { type Held, settle, settleAll } from './settle.ts';
 
 /** What became of one batch, for metrics. */
 export interface BatchReport {
-  /** One outcome per delivery, in order. */
-  outcomes: Outcome[];
+  /** One outcome per delivery, in order: what the handler decided (a split message is acked). */
+  outcomes: OutcomeName[];
+  /** Parts of split messages that went on as messages of their own: tried again, or dead-lettered. */
+  parts: { retried: number; rejected: number };
+  /** The batch's weight (weightOf summed: one per message unless told otherwise). */
+  weight: number;
   /** How long the handler took on the attempt that went through; absent when the batch went back unhandled. */
   durationMs?: number;
   /** Publish time of the batch's oldest message, when known: its age at settle time is the consumer's lag. */
@@ -20,15 +26,27 @@ export interface BatchReport {
 export interface BatchConsumerOptions {
   connection: AmqpConnection;
   queue: string;
-  /** Unacknowledged deliveries the broker may send ahead: at least two batches. */
+  /**
+   * Unacknowledged deliveries the broker may send ahead; it bounds the consumer's memory. Once that many
+   * are in hand, nothing more can come, so a partial batch leaves without waiting for the linger.
+   */
   prefetch: number;
+  /** The weight of one batch at most; a single message heavier than that forms a batch of its own. */
   batchSize: number;
+  /**
+   * The weight of one message, from its headers (say, the items it carries): batches are bounded by
+   * weight, not by messages. One per message by default; a value that is not a number ≥ 1 counts 1.
+   */
+  weightOf?: (headers: Record<string, unknown>) => number;
   /** How long a partial batch waits for more deliveries. */
   lingerMs: number;
   /** Backoff between attempts of a held batch. */
   holdRetryMs: number;
   log: Logger;
-  /** One outcome per delivery, in order. Throws HoldBatch to keep the batch while a dependency is down. */
+  /**
+   * One outcome per delivery, in order: ack, retry, reject, or a split into parts that go on as messages
+   * of their own. Throws HoldBatch to keep the batch while a dependency is down.
+   */
   handle: (batch: Delivery[]) => Promise<Outcome[]>;
   /**
    * Processing failures ('retry') of one message before it is dead-lettered. The consumer counts them
@@ -37,16 +55,10 @@ export interface BatchConsumerOptions {
    * Without it, a retry is a plain requeue.
    */
   maxFailures?: number;
+  /** The dead-letter queue, where the consumer puts the parts of a split message that are refused. */
+  deadQueue?: string;
   /** Told what became of every batch once it is settled (metrics); must not throw. */
   onBatch?: (report: BatchReport) => void;
-}
-
-/** The publish time of a message: the publisher's millisecond header, else the AMQP timestamp (seconds). */
-function publishedAt(message: ConsumeMessage): number | undefined {
-  const stamped = Number(message.properties.headers?.['x-published-at']);
-  if (Number.isFinite(stamped) && stamped > 0) return stamped;
-  const seconds = message.properties.timestamp as number | undefined;
-  return typeof seconds === 'number' ? seconds * 1000 : undefined;
 }
 
 export interface BatchConsumer {
@@ -58,23 +70,10 @@ export interface BatchConsumer {
   stop: (graceMs: number) => Promise<void>;
 }
 
-/** The request ids a batch's messages carry (the API's `x-request-id` header), at most 20, for its log lines. */
-export function requestIdsOf(deliveries: Delivery[], limit = 20): string[] {
-  const ids: string[] = [];
-  for (const d of deliveries) {
-    const id = d.headers['x-request-id'];
-    if (typeof id === 'string') ids.push(id);
-    if (ids.length >= limit) break;
-  }
-  return ids;
-}
-
-/** The header that carries a message's processing failures so far. */
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Consumes a queue in batches (by count or linger) with manual acks after the handler returns. While a
+ * Consumes a queue in batches (by weight or linger) with manual acks after the handler returns. While a
  * batch is held (HoldBatch), the consumer is cancelled so nothing more arrives, and it resumes once the
  * batch went through: messages are not bounced through redeliveries into the dead-letter queue.
  */
@@ -84,7 +83,10 @@ export function createBatchConsumer(options: BatchConsumerOptions): BatchConsume
   const tracer = activeTracer();
   let channel: ConfirmChannel | undefined;
   let consumerTag: string | undefined;
-  let buffer: { channel: ConfirmChannel; message: ConsumeMessage }[] = [];
+  let buffer: Held[] = [];
+  let buffered = 0;
+  // Taken out of the buffer and not yet settled: with the buffer, what the prefetch bounds.
+  let inHand = 0;
   let linger: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   let holding = false;
@@ -94,8 +96,10 @@ export function createBatchConsumer(options: BatchConsumerOptions): BatchConsume
   const startConsuming = async (ch: ConfirmChannel) => {
     const { consumerTag: tag } = await ch.consume(options.queue, (message) => {
       if (!message) return;
-      buffer.push({ channel: ch, message });
-      if (buffer.length >= options.batchSize) flush();
+      const weight = weigh(options.weightOf, message);
+      buffer.push({ channel: ch, message, weight });
+      buffered += weight;
+      if (buffered >= options.batchSize || buffer.length + inHand >= options.prefetch) flush();
       else linger ??= setTimeout(flush, options.lingerMs);
     });
     consumerTag = tag;
@@ -111,42 +115,11 @@ export function createBatchConsumer(options: BatchConsumerOptions): BatchConsume
     channel = ch;
     // Deliveries of a lost channel are redelivered by the broker; drop our copies.
     buffer = buffer.filter((b) => b.channel === ch);
+    buffered = buffer.reduce((sum, b) => sum + b.weight, 0);
     if (!stopping && !holding) await startConsuming(ch);
   });
 
-  /** `upTo`: an ack that settles every earlier unsettled delivery of the channel too (AMQP `multiple`). */
-  const settle = (
-    item: { channel: ConfirmChannel; message: ConsumeMessage },
-    outcome: Outcome | 'return',
-    upTo = false,
-  ) => {
-    try {
-      if (outcome === 'ack') item.channel.ack(item.message, upTo);
-      else item.channel.nack(item.message, false, outcome !== 'reject');
-    } catch (err) {
-      // The channel closed: the broker redelivers the message, and the natural key keeps the effect single.
-      log.debug({ err }, 'settle failed');
-    }
-  };
-
-  /**
-   * Settles a batch. A batch acked whole on one channel takes one ack with `multiple`: batches run one at a
-   * time in delivery order, so every earlier delivery of that channel is settled already, and the broker
-   * is spared a frame per message.
-   */
-  const settleAll = async (batch: { channel: ConfirmChannel; message: ConsumeMessage }[], outcomes: Outcome[]) => {
-    const last = batch.at(-1);
-    if (last && outcomes.every((o) => o === 'ack') && batch.every((item) => item.channel === last.channel)) {
-      settle(last, 'ack', true);
-      return;
-    }
-    for (const [i, item] of batch.entries()) {
-      const outcome = outcomes[i] as Outcome;
-      settle(item, outcome === 'retry' ? await countFailure(item, options) : outcome);
-    }
-  };
-
-  const runBatch = async (batch: { channel: ConfirmChannel; message: ConsumeMessage }[]) => {
+  const runBatch = async (batch: Held[]) => {
     const deliveries: Delivery[] = batch.map(({ message }) => ({
       body: message.content,
       messageId: message.properties.messageId as string | undefined,
@@ -159,17 +132,25 @@ export function createBatchConsumer(options: BatchConsumerOptions): BatchConsume
     const handle = spans ? () => context.with(spans.context, options.handle, undefined, deliveries) : undefined;
     // Called exactly once per batch, whichever way it ends.
     const report = (outcomes: Outcome[], durationMs?: number) => {
+      inHand -= batch.length;
       spans?.end(outcomes);
       const stamps = deliveries.flatMap((d) => (d.publishedAt === undefined ? [] : [d.publishedAt]));
+      const parts = { retried: 0, rejected: 0 };
+      for (const o of outcomes) {
+        if (typeof o === 'string') continue;
+        for (const part of o.split) parts[part.outcome === 'retry' ? 'retried' : 'rejected'] += 1;
+      }
       options.onBatch?.({
-        outcomes,
+        outcomes: outcomes.map(outcomeName),
+        parts,
+        weight: batch.reduce((sum, item) => sum + item.weight, 0),
         durationMs,
         oldestPublishedAt: stamps.length > 0 ? Math.min(...stamps) : undefined,
       });
     };
     // Returned unprocessed (stopping while held): not a processing failure.
     const requeue = () => {
-      for (const item of batch) settle(item, 'return');
+      for (const item of batch) settle(item, 'return', log);
       report(batch.map(() => 'retry'));
     };
     // Stopping while a dependency is down: the batches still queued behind the held one go back at once,
@@ -182,8 +163,8 @@ export function createBatchConsumer(options: BatchConsumerOptions): BatchConsume
       const attempt = performance.now();
       try {
         const handled = await (handle ? handle() : options.handle(deliveries));
-        const outcomes = batch.map((_, i) => handled[i] ?? 'retry');
-        await settleAll(batch, outcomes);
+        const outcomes = batch.map((_, i): Outcome => handled[i] ?? 'retry');
+        await settleAll(batch, outcomes, options);
         processed += 1;
         report(outcomes, performance.now() - attempt);
         break;
@@ -191,7 +172,7 @@ export function createBatchConsumer(options: BatchConsumerOptions): BatchConsume
         if (!isHoldBatch(err)) {
           log.error({ err, requestIds: requestIdsOf(deliveries) }, 'batch handler failed; each message failed once');
           const outcomes = batch.map((): Outcome => 'retry');
-          await settleAll(batch, outcomes);
+          await settleAll(batch, outcomes, options);
           report(outcomes);
           break;
         }
@@ -219,13 +200,24 @@ export function createBatchConsumer(options: BatchConsumerOptions): BatchConsume
     }
   };
 
+  /** Queues a batch, and more while what is left still weighs a batch or more. */
   function flush() {
     clearTimeout(linger);
     linger = undefined;
-    if (buffer.length === 0) return;
-    const batch = buffer.splice(0, options.batchSize);
-    running = running.then(() => runBatch(batch));
-    if (buffer.length > 0) linger = setTimeout(flush, options.lingerMs);
+    do {
+      if (buffer.length === 0) return;
+      const batch = buffer.splice(
+        0,
+        batchLength(
+          buffer.map((b) => b.weight),
+          options.batchSize,
+        ),
+      );
+      buffered -= batch.reduce((sum, b) => sum + b.weight, 0);
+      inHand += batch.length;
+      running = running.then(() => runBatch(batch));
+    } while (buffered >= options.batchSize);
+    linger = setTimeout(flush, options.lingerMs);
   }
 
   return {

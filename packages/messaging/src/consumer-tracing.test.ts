@@ -71,4 +71,24 @@ describe('batch spans', () => {
     const [root] = named(exporter.getFinishedSpans(), 'process batch q');
     expect(root?.status).toMatchObject({ code: 2, message: 'nothing acked' });
   });
+
+  it('when a message is split, then its span says acked, with how many parts were retried and rejected', () => {
+    const { tracer, exporter } = start();
+    const part = (outcome: 'retry' | 'reject') => ({ body: Buffer.from('{}'), messageId: 'p', outcome, reason: 'r' });
+    const batch = [delivery(1, `00-${traceId(1)}-${spanId(1)}-01`), delivery(2, `00-${traceId(2)}-${spanId(2)}-01`)];
+    startBatchSpans(tracer, 'q', batch).end([{ split: [part('retry'), part('reject'), part('retry')] }, 'retry']);
+
+    const spans = exporter.getFinishedSpans();
+    const [split, failed] = spans.filter((s) => s.name === 'process q');
+    expect(split?.attributes).toMatchObject({
+      'skico.outcome': 'split',
+      'skico.parts_retried': 2,
+      'skico.parts_rejected': 1,
+    });
+    expect(split?.status.code).toBe(0);
+    expect(failed?.status.code).toBe(2);
+    const [root] = named(spans, 'process batch q');
+    expect(root?.attributes['skico.acked_count']).toBe(1);
+    expect(root?.status.code).toBe(0);
+  });
 });

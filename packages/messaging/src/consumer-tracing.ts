@@ -18,15 +18,18 @@ import {
   type Tracer,
   trace,
 } from '@skico/tracing';
-import type { Delivery, Outcome } from './delivery.ts';
+import { type Delivery, type Outcome, outcomeName } from './delivery.ts';
 
 /** The SDK keeps at most 128 links per span by default; more would only be dropped. */
 const MAX_LINKS = 128;
+/** The parts of a split message that went on as messages of their own: tried again, or dead-lettered. */
+const ATTR_PARTS_RETRIED = 'skico.parts_retried';
+const ATTR_PARTS_REJECTED = 'skico.parts_rejected';
 
 export interface BatchSpans {
   /** The context to run the handler in: what it does (the guarded Postgres write) nests under the batch span. */
   context: Context;
-  /** Ends every span of the batch with what became of each message. */
+  /** Ends every span of the batch with what became of each message (a split one counts as acked). */
   end: (outcomes: Outcome[]) => void;
 }
 
@@ -83,11 +86,16 @@ export function startBatchSpans(tracer: Tracer, queue: string, deliveries: Deliv
       messages.forEach((span, i) => {
         if (!span) return;
         const outcome = outcomes[i] ?? 'retry';
-        span.setAttribute(ATTR_OUTCOME, outcome);
-        if (outcome !== 'ack') span.setStatus({ code: SpanStatusCode.ERROR, message: `message ${outcome}` });
+        const name = outcomeName(outcome);
+        span.setAttribute(ATTR_OUTCOME, name);
+        // A split message is acked: the parts that did not go through are messages of their own now.
+        if (typeof outcome !== 'string') {
+          span.setAttribute(ATTR_PARTS_RETRIED, outcome.split.filter((p) => p.outcome === 'retry').length);
+          span.setAttribute(ATTR_PARTS_REJECTED, outcome.split.filter((p) => p.outcome === 'reject').length);
+        } else if (outcome !== 'ack') span.setStatus({ code: SpanStatusCode.ERROR, message: `message ${outcome}` });
         span.end();
       });
-      const acked = outcomes.filter((o) => o === 'ack').length;
+      const acked = outcomes.filter((o) => o !== 'retry' && o !== 'reject').length;
       batch.setAttribute(ATTR_ACKED_COUNT, acked);
       if (acked === 0 && outcomes.length > 0) batch.setStatus({ code: SpanStatusCode.ERROR, message: 'nothing acked' });
       batch.end();

@@ -1,4 +1,6 @@
-import type { ConfirmChannel, GetMessage, Message, Options } from 'amqplib';
+import type { ConfirmChannel, GetMessage } from 'amqplib';
+import { FAILURES_HEADER } from './failure-count.ts';
+import { copyOf, type Outgoing, ownHeaders, publishAll, reasonHeader, timeHeader } from './message-copy.ts';
 import type { QueueTopology } from './topology.ts';
 
 export interface DeadLetter {
@@ -9,10 +11,6 @@ export interface DeadLetter {
   body: string;
 }
 
-// The death facts again under names of our own: from RabbitMQ 3.13 on, `x-` headers belong to the broker,
-// and one that a client publishes is not guaranteed to be read back as the broker wrote it.
-const reasonHeader = 'dead-letter-reason';
-const timeHeader = 'dead-lettered-at';
 // What the broker counts per message: dropped from a copy, which starts its own count at zero.
 const counters = ['x-delivery-count', 'x-acquired-count'];
 
@@ -32,43 +30,15 @@ function describe(message: GetMessage): DeadLetter {
   };
 }
 
-/** The properties of a message for a copy of it: the same content, persistent, without the broker's counters. */
-function copyOf(message: Message, headers: Record<string, unknown>): Options.Publish {
-  const p = message.properties;
-  return {
-    persistent: true,
-    mandatory: true,
-    contentType: p.contentType,
-    contentEncoding: p.contentEncoding,
-    messageId: p.messageId,
-    correlationId: p.correlationId,
-    timestamp: p.timestamp,
-    type: p.type,
-    appId: p.appId,
-    headers,
-  };
-}
-
-/**
- * Publishes each message on the confirm channel and resolves once all are confirmed into a queue.
- * @throws when one is nacked, returned as unroutable (mandatory), or the channel closes.
- */
-async function publishAll(
-  channel: ConfirmChannel,
-  messages: { exchange: string; routingKey: string; content: Buffer; options: Options.Publish }[],
-) {
-  let returned = 0;
-  const onReturn = () => {
-    returned += 1;
-  };
-  channel.on('return', onReturn);
-  try {
-    for (const m of messages) channel.publish(m.exchange, m.routingKey, m.content, m.options);
-    await channel.waitForConfirms();
-  } finally {
-    channel.off('return', onReturn);
-  }
-  if (returned > 0) throw new Error(`${returned} message(s) reached no queue`);
+/** A copy of a dead letter for the back of the dead queue, its death facts kept under our own names. */
+function backCopy(topology: QueueTopology, message: GetMessage, letter: DeadLetter): Outgoing {
+  const headers = Object.fromEntries(
+    Object.entries(message.properties.headers ?? {}).filter(([name]) => !counters.includes(name)),
+  );
+  if (letter.reason !== undefined) headers[reasonHeader] ??= letter.reason;
+  if (letter.deadLetteredAt !== undefined) headers[timeHeader] ??= letter.deadLetteredAt;
+  // The default exchange routes by queue name: straight back to the dead queue.
+  return { exchange: '', routingKey: topology.deadQueue, content: message.content, options: copyOf(message, headers) };
 }
 
 /**
@@ -91,21 +61,7 @@ export async function listDeadLetters(channel: ConfirmChannel, topology: QueueTo
   try {
     await publishAll(
       channel,
-      taken.map((message, i) => {
-        const headers = Object.fromEntries(
-          Object.entries(message.properties.headers ?? {}).filter(([name]) => !counters.includes(name)),
-        );
-        const letter = letters[i];
-        if (letter?.reason !== undefined) headers[reasonHeader] ??= letter.reason;
-        if (letter?.deadLetteredAt !== undefined) headers[timeHeader] ??= letter.deadLetteredAt;
-        // The default exchange routes by queue name: straight back to the dead queue.
-        return {
-          exchange: '',
-          routingKey: topology.deadQueue,
-          content: message.content,
-          options: copyOf(message, headers),
-        };
-      }),
+      taken.map((message, i) => backCopy(topology, message, letters[i] as DeadLetter)),
     );
   } catch (err) {
     for (const message of taken) channel.nack(message, false, true);
@@ -117,43 +73,51 @@ export async function listDeadLetters(channel: ConfirmChannel, topology: QueueTo
 
 /**
  * Publishes up to `limit` dead letters back to the lift-ride exchange, each removed from the dead queue
- * only after the broker confirmed its new copy into a queue. Returns how many were redriven.
+ * only after the broker confirmed its new copy into a queue. With `select`, only the letters it picks are
+ * redriven: the others, among as many as the dead queue held when it began, move to its back (as `list`
+ * moves them), so each letter is looked at once. Returns how many were redriven.
  * @throws when a copy is not confirmed (e.g. the persist queue is not bound); that letter stays dead.
  */
-export async function redriveDeadLetters(channel: ConfirmChannel, topology: QueueTopology, limit: number) {
+export async function redriveDeadLetters(
+  channel: ConfirmChannel,
+  topology: QueueTopology,
+  limit: number,
+  select?: (letter: DeadLetter) => boolean,
+) {
   let redriven = 0;
-  for (; redriven < limit; redriven++) {
+  let looked = 0;
+  const held = select ? (await channel.checkQueue(topology.deadQueue)).messageCount : Number.POSITIVE_INFINITY;
+  while (redriven < limit && looked < held) {
     const message = await channel.get(topology.deadQueue, { noAck: false });
     if (!message) break;
-    const {
-      'x-death': _death,
-      'x-first-death-reason': _r,
-      'x-first-death-queue': _q,
-      'x-first-death-exchange': _e,
-      'x-last-death-reason': _lr,
-      'x-last-death-queue': _lq,
-      'x-last-death-exchange': _le,
-      'x-delivery-count': _c,
-      'x-acquired-count': _a,
-      [reasonHeader]: _dr,
-      [timeHeader]: _dt,
-      ...headers
-    } = (message.properties.headers ?? {}) as Record<string, unknown>;
+    looked += 1;
+    const letter = describe(message);
+    const chosen = select === undefined || select(letter);
     try {
-      await publishAll(channel, [
-        {
-          exchange: topology.exchange,
-          routingKey: topology.routingKey,
-          content: message.content,
-          // Published again now: the consumer's lag counts from here, not from the first publish.
-          options: { ...copyOf(message, { ...headers, 'x-redriven': true, 'x-published-at': Date.now() }) },
-        },
-      ]);
+      await publishAll(channel, [chosen ? forwardCopy(topology, message) : backCopy(topology, message, letter)]);
     } catch (err) {
       channel.nack(message, false, true);
       throw err;
     }
     channel.ack(message);
+    if (chosen) redriven += 1;
   }
   return redriven;
+}
+
+/** A dead letter's copy for the persist queue: published again now, so the consumer's lag counts from here. */
+function forwardCopy(topology: QueueTopology, message: GetMessage): Outgoing {
+  // A redriven message starts its failure count afresh: its cause is meant to be fixed by now.
+  const {
+    [reasonHeader]: _reason,
+    [timeHeader]: _time,
+    [FAILURES_HEADER]: _failures,
+    ...headers
+  } = ownHeaders(message.properties.headers);
+  return {
+    exchange: topology.exchange,
+    routingKey: topology.routingKey,
+    content: message.content,
+    options: copyOf(message, { ...headers, 'x-redriven': true, 'x-published-at': Date.now() }),
+  };
 }

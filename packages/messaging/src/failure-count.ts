@@ -1,9 +1,9 @@
 import type { Logger } from '@skico/log';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
-import type { Outcome } from './delivery.ts';
+import type { Verdict } from './delivery.ts';
 
 /** The header that carries a message's processing failures so far. */
-const FAILURES_HEADER = 'skico-failures';
+export const FAILURES_HEADER = 'skico-failures';
 
 /** How many times processing a message failed before this delivery. */
 export const failuresOf = (message: ConsumeMessage) => Number(message.properties.headers?.[FAILURES_HEADER] ?? 0);
@@ -16,7 +16,7 @@ export const failuresOf = (message: ConsumeMessage) => Number(message.properties
 export async function countFailure(
   item: { channel: ConfirmChannel; message: ConsumeMessage },
   options: { queue: string; maxFailures?: number; log: Logger },
-): Promise<Outcome | 'return'> {
+): Promise<Verdict | 'return'> {
   if (options.maxFailures === undefined) return 'return';
   const { properties, content } = item.message;
   const { 'x-delivery-count': _count, ...headers } = (properties.headers ?? {}) as Record<string, unknown>;

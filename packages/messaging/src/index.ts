@@ -3,8 +3,8 @@ export {
   type BatchConsumerOptions,
   type BatchReport,
   createBatchConsumer,
-  requestIdsOf,
 } from './batch-consumer.ts';
+export { requestIdsOf } from './batching.ts';
 export {
   type AmqpConnection,
   type AmqpConnectionOptions,
@@ -12,7 +12,7 @@ export {
   createAmqpConnection,
 } from './connection.ts';
 export { type DeadLetter, listDeadLetters, redriveDeadLetters } from './dead-letters.ts';
-export type { Delivery, Outcome } from './delivery.ts';
+export type { Delivery, Outcome, OutcomeName, Part, Split, Verdict } from './delivery.ts';
 export { HoldBatch, isHoldBatch } from './hold-batch.ts';
 export {
   createPublisher,

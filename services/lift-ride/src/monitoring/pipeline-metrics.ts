@@ -1,5 +1,5 @@
 import { Counter, Histogram, type Registry } from '@skico/http';
-import type { BatchReport, Outcome } from '@skico/messaging';
+import type { BatchReport, OutcomeName } from '@skico/messaging';
 import type { PublishOutcome } from '../domain/accept-ride.ts';
 
 /** `skico_publishes_total{outcome}`; returns the counting function the ride acceptance takes. */
@@ -15,20 +15,28 @@ export function publishMetrics(registry: Registry): (outcome: PublishOutcome) =>
 }
 
 /**
- * The worker's metrics: deliveries by outcome, and per committed batch its size, its write time, and the
- * age of its oldest ride when it committed (the lag behind the API).
+ * The worker's metrics: deliveries by outcome, the rides of split messages that went on as messages of
+ * their own, and per committed batch its size in rides, its write time, and the age of its oldest ride
+ * when it committed (the lag behind the API).
  */
 export function workerMetrics(registry: Registry): (report: BatchReport) => void {
   const messages = new Counter({
     name: 'skico_worker_messages_total',
-    help: 'Deliveries handled by outcome: ack (written or a duplicate), retry (requeued), reject (dead-lettered).',
+    help: 'Deliveries handled by outcome: ack (written or a duplicate), retry (requeued), reject (dead-lettered), split (acked, with some of its rides sent on as messages of their own).',
     labelNames: ['outcome'],
     registers: [registry],
   });
-  for (const outcome of ['ack', 'retry', 'reject'] as const) messages.inc({ outcome }, 0);
+  for (const outcome of ['ack', 'retry', 'reject', 'split'] as const) messages.inc({ outcome }, 0);
+  const splitRides = new Counter({
+    name: 'skico_worker_split_rides_total',
+    help: 'Rides of split messages sent on as messages of their own: retry (failed, tried again) or reject (invalid, dead-lettered).',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  for (const outcome of ['retry', 'reject'] as const) splitRides.inc({ outcome }, 0);
   const size = new Histogram({
     name: 'skico_worker_batch_size',
-    help: 'Rides per committed batch.',
+    help: 'Rides per committed batch (at most WORKER_BATCH_SIZE, unless one message alone holds more).',
     buckets: [1, 5, 10, 25, 50, 100, 250, 500, 1000],
     registers: [registry],
   });
@@ -45,11 +53,14 @@ export function workerMetrics(registry: Registry): (report: BatchReport) => void
     registers: [registry],
   });
   return (report) => {
-    const counts: Partial<Record<Outcome, number>> = {};
+    const counts: Partial<Record<OutcomeName, number>> = {};
     for (const o of report.outcomes) counts[o] = (counts[o] ?? 0) + 1;
     for (const [outcome, n] of Object.entries(counts)) messages.inc({ outcome }, n);
+    if (report.parts.retried > 0) splitRides.inc({ outcome: 'retry' }, report.parts.retried);
+    if (report.parts.rejected > 0) splitRides.inc({ outcome: 'reject' }, report.parts.rejected);
     if (report.durationMs === undefined) return;
-    size.observe(report.outcomes.length);
+    // The consumer weighs each message by its rides (composeWorker's weightOf).
+    size.observe(report.weight);
     duration.observe(report.durationMs / 1000);
     if (report.oldestPublishedAt !== undefined) lag.observe(Math.max(0, Date.now() - report.oldestPublishedAt) / 1000);
   };

@@ -6,9 +6,12 @@ import {
   ATTR_MESSAGING_RABBITMQ_ROUTING_KEY,
   ATTR_MESSAGING_SYSTEM,
   activeTracer,
+  type Context,
   inChildSpan,
   injectContext,
+  type Link,
   SpanKind,
+  trace,
 } from '@skico/tracing';
 import type { ConfirmChannel, Message } from 'amqplib';
 import type { AmqpConnection } from './connection.ts';
@@ -42,6 +45,25 @@ export interface PublishOptions {
   headers?: Record<string, unknown>;
   /** Give up waiting for the confirm after this long. */
   timeoutMs: number;
+  /**
+   * The trace contexts of the requests whose items this message carries (group commit): the producer span
+   * links to each request's span, and each request's span links back to it.
+   */
+  carrying?: Context[];
+}
+
+/** The SDK keeps at most 128 links per span by default; more would only be dropped. */
+const MAX_LINKS = 128;
+
+function linksTo(contexts: Context[] | undefined): Link[] | undefined {
+  if (!contexts || contexts.length === 0) return undefined;
+  const links: Link[] = [];
+  for (const ctx of contexts) {
+    const spanContext = trace.getSpanContext(ctx);
+    if (spanContext) links.push({ context: spanContext });
+    if (links.length >= MAX_LINKS) break;
+  }
+  return links;
 }
 
 export interface Publisher {
@@ -134,7 +156,8 @@ export function createPublisher(
   return {
     connected: () => channel.current() !== undefined,
     // Within a trace: a producer span until the broker confirms, whose context travels in the message
-    // headers (next to x-request-id), so that the consumer's span for the message becomes its child.
+    // headers (next to x-request-id), so that the consumer's span for the message becomes its child. A
+    // message that carries the items of several requests is linked with each of them, both ways.
     publish: tracer
       ? (body, options) =>
           inChildSpan(
@@ -143,10 +166,15 @@ export function createPublisher(
             {
               kind: SpanKind.PRODUCER,
               attributes: { ...attributes, [ATTR_MESSAGING_MESSAGE_ID]: options.messageId },
+              links: linksTo(options.carrying),
               errorType: (err) => (isPublishFailed(err) ? err.reason : undefined),
             },
-            (span, ctx) =>
-              send(body, span ? { ...options, headers: injectContext({ ...options.headers }, ctx) } : options),
+            (span, ctx) => {
+              if (!span) return send(body, options);
+              const link = { context: span.spanContext() };
+              for (const carried of options.carrying ?? []) trace.getSpan(carried)?.addLink(link);
+              return send(body, { ...options, headers: injectContext({ ...options.headers }, ctx) });
+            },
           )
       : send,
   };

@@ -2,6 +2,7 @@ import {
   type Attributes,
   type Context,
   context,
+  type Link,
   type Span,
   type SpanKind,
   SpanStatusCode,
@@ -13,6 +14,8 @@ import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
 export interface ChildSpanOptions {
   kind: SpanKind;
   attributes?: Attributes;
+  /** Spans this one is related to without being their child (the requests whose items a message carries). */
+  links?: Link[];
   /** Makes the span the active one while `work` runs, so that spans started inside are its children. */
   activate?: boolean;
   /** Whether an error thrown by `work` means the span failed; by default every error does. */
@@ -42,7 +45,11 @@ export async function inChildSpan<T>(
 ): Promise<T> {
   const parent = context.active();
   if (trace.getSpan(parent) === undefined) return work(undefined, parent);
-  const span = tracer.startSpan(name, { kind: options.kind, attributes: options.attributes }, parent);
+  const span = tracer.startSpan(
+    name,
+    { kind: options.kind, attributes: options.attributes, links: options.links },
+    parent,
+  );
   const ctx = trace.setSpan(parent, span);
   try {
     return await (options.activate ? context.with(ctx, work, undefined, span, ctx) : work(span, ctx));

@@ -13,6 +13,7 @@ export {
 } from './connection.ts';
 export { type DeadLetter, listDeadLetters, redriveDeadLetters } from './dead-letters.ts';
 export type { Delivery, Outcome, OutcomeName, Part, Split, Verdict } from './delivery.ts';
+export { createGroupCommit, type GroupCommit, type GroupCommitOptions } from './group-commit.ts';
 export { HoldBatch, isHoldBatch } from './hold-batch.ts';
 export {
   createPublisher,

@@ -27,10 +27,12 @@ import { createRideInsert } from './data/ride-insert.ts';
 import { createRideQueries } from './data/ride-queries.ts';
 import { persistBatch } from './domain/persist-batch.ts';
 import { type PersistRides, persistRides } from './domain/persist-rides.ts';
+import { createAcceptRide } from './domain/accept-ride.ts';
 import { type RecordDeps, recordRide } from './domain/record-ride.ts';
 import { createRideReads } from './domain/ride-reads.ts';
 import { liftRideHealthDeps } from './monitoring/health-deps.ts';
-import { publishMetrics, workerMetrics } from './monitoring/pipeline-metrics.ts';
+import { workerMetrics } from './monitoring/pipeline-metrics.ts';
+import { publishMetrics } from './monitoring/publish-metrics.ts';
 import { liftRideDependencies } from './resilience.ts';
 import type { WorkerDeps } from './worker-app.ts';
 
@@ -117,16 +119,21 @@ export async function composeApi(config: LiftRideConfig, log: Logger, lifecycle:
   });
   const recordDeps: RecordDeps = {
     metadata,
-    accept: {
+    accept: createAcceptRide({
       publisher,
       rabbitmq,
       persist: clients.persist,
       fallback,
       fallbackEnabled: config.PUBLISH_FALLBACK,
       publishTimeoutMs: config.PUBLISH_TIMEOUT_MS,
+      group: {
+        maxRides: config.PUBLISH_MAX_RIDES,
+        maxBytes: config.PUBLISH_MAX_BYTES,
+        maxInFlight: config.PUBLISH_MAX_IN_FLIGHT,
+      },
       log,
-      count: publishMetrics(metrics),
-    },
+      metrics: publishMetrics(metrics),
+    }),
   };
   // Reads go through the same breaker as writes: a Postgres that is down answers 503 at once.
   const readPool = guardPool(clients.pool, (call) => clients.postgres.run(call));

@@ -1,4 +1,5 @@
 import { flag, port, positiveInt, processFields, refuseDevelopmentCredentials, url } from '@skico/config';
+import { MAX_RIDES_PER_MESSAGE } from '@skico/contracts';
 import { z } from 'zod';
 
 const developmentDatabaseUrl = 'postgres://liftride_svc:liftride-dev-password@127.0.0.1:5432/skico';
@@ -28,14 +29,32 @@ export const liftRideConfigSchema = z
     WAIT_TIMES_TTL_SECONDS: positiveInt(120, 'How long a wait-time estimate is cached.'),
     LIFT_CAPACITY_PER_MINUTE: positiveInt(30, 'Riders a lift loads per minute, for the wait-time estimate.'),
     METADATA_TTL_SECONDS: positiveInt(60, 'How long resort metadata (seasons, lifts) is cached in Redis.'),
-    PUBLISH_TIMEOUT_MS: positiveInt(1_000, 'Longest wait for the broker to confirm a ride before the fallback.'),
+    PUBLISH_TIMEOUT_MS: positiveInt(
+      1_000,
+      'Longest wait for the broker to confirm a message before its rides take the fallback.',
+    ),
+    PUBLISH_MAX_IN_FLIGHT: positiveInt(
+      2,
+      'Messages awaiting their confirm at once at most (group commit): the rides that arrive meanwhile leave together in the next one.',
+    ),
+    PUBLISH_MAX_RIDES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(MAX_RIDES_PER_MESSAGE)
+      .default(200)
+      .describe('Rides one message carries at most (group commit; the message contract allows 1,000).'),
+    PUBLISH_MAX_BYTES: positiveInt(65_536, 'Bytes one message carries at most (group commit).'),
     PUBLISH_FALLBACK: flag(true, 'Write a ride directly to Postgres when the broker cannot confirm it.'),
     FALLBACK_CONCURRENCY: positiveInt(8, 'Direct writes in flight at most (the fallback bulkhead).'),
     QUEUE_DELIVERY_LIMIT: positiveInt(
       5,
       'Processing failures of one message before it is dead-lettered (restarts and lost connections do not count).',
     ),
-    QUEUE_MAX_LENGTH: positiveInt(1_000_000, 'Rides the queue holds before publishes are refused.'),
+    QUEUE_MAX_LENGTH: positiveInt(
+      1_000_000,
+      'Messages the queue holds before publishes are refused (each carries up to PUBLISH_MAX_RIDES rides).',
+    ),
     WORKER_BATCH_SIZE: positiveInt(500, 'Rides the worker writes in one transaction at most.'),
     WORKER_LINGER_MS: positiveInt(20, 'How long the worker waits to fill a batch.'),
     WORKER_PREFETCH: positiveInt(1_000, 'Unacknowledged deliveries the broker sends the worker ahead.'),

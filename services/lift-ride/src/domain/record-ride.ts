@@ -1,16 +1,16 @@
-import { type AcceptContext, type AcceptDeps, acceptRide } from './accept-ride.ts';
+import type { AcceptContext, AcceptRide } from './accept-ride.ts';
 import { checkRide, type ResortMetadata, type RideRequest } from './check-ride.ts';
 import type { Ride } from './ride.ts';
 
 export interface RecordDeps {
   metadata: ResortMetadata;
-  accept: AcceptDeps;
+  accept: AcceptRide;
 }
 
-/** Records a ride: checks it (`checkRide`), then accepts it (`acceptRide`); the worker persists it later. */
+/** Records a ride: checks it (`checkRide`), then accepts it (`createAcceptRide`); the worker persists it later. */
 export async function recordRide(deps: RecordDeps, request: RideRequest, context: AcceptContext): Promise<Ride> {
   const ride = await checkRide(deps.metadata, request);
-  await acceptRide(deps.accept, ride, context);
+  await deps.accept(ride, context);
   return ride;
 }
 

@@ -1,18 +1,5 @@
 import { Counter, Histogram, type Registry } from '@skico/http';
 import type { BatchReport, OutcomeName } from '@skico/messaging';
-import type { PublishOutcome } from '../domain/accept-ride.ts';
-
-/** `skico_publishes_total{outcome}`; returns the counting function the ride acceptance takes. */
-export function publishMetrics(registry: Registry): (outcome: PublishOutcome) => void {
-  const publishes = new Counter({
-    name: 'skico_publishes_total',
-    help: 'Ride publishes by outcome: confirmed by the broker, failed (nacked, timed out, broker down), fallback (written directly to Postgres instead).',
-    labelNames: ['outcome'],
-    registers: [registry],
-  });
-  for (const outcome of ['confirmed', 'failed', 'fallback'] as const) publishes.inc({ outcome }, 0);
-  return (outcome) => publishes.inc({ outcome });
-}
 
 /**
  * The worker's metrics: deliveries by outcome, the rides of split messages that went on as messages of

@@ -142,6 +142,34 @@ describe('with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
     }
   });
 
+  it("when rides of many traces leave in one message, then each ride's request span and the message's publish span link to each other", async () => {
+    const calls = Array.from({ length: 48 }, () => caller());
+    const answers = await Promise.all(
+      calls.map((call, i) =>
+        fetch(`${stack.gatewayUrl}${ridePath(7, 800_000 + i)}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', traceparent: call.traceparent },
+          body: JSON.stringify({ time: 300 + i, liftID: 21 }),
+        }).then((res) => res.status),
+      ),
+    );
+    expect(answers.every((status) => status === 201)).toBe(true);
+    const producers = () => receiver.spans().filter((s) => s.service === 'lift-ride' && s.kind === 'producer');
+    const serverOf = (traceId: string) => traceOf(receiver, traceId).find('lift-ride', 'server')[0];
+    await waitFor(() => calls.every((c) => serverOf(c.traceId) !== undefined), { timeoutMs: 10_000 });
+
+    for (const call of calls) {
+      const server = serverOf(call.traceId) as ReceivedSpan;
+      // The message that carried this ride: its publish span links to the request, and the request to it.
+      const carrier = producers().find((p) => p.links.some((l) => l.spanId === server.spanId));
+      expect(carrier, `the publish span of the message that carried ${call.traceId}`).toBeDefined();
+      expect(server.links).toContainEqual({ traceId: carrier?.traceId, spanId: carrier?.spanId });
+    }
+    // Group commit was at work: at least one message carried rides of several requests.
+    const carriers = producers().filter((p) => calls.some((c) => p.links.some((l) => l.traceId === c.traceId)));
+    expect(Math.max(...carriers.map((p) => p.links.length))).toBeGreaterThan(1);
+  });
+
   it('when a resort is read through the gateway, then the gateway and resort spans form one tree', async () => {
     const call = caller();
     const res = await fetch(`${stack.gatewayUrl}/resorts/3`, { headers: { traceparent: call.traceparent } });

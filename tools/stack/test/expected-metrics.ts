@@ -103,7 +103,21 @@ export const expectedMetrics: ExpectedMetric[] = [
     type: 'counter',
     labels: ['service', 'outcome'],
     source: 'lift-ride API',
-    meaning: 'ride publishes by outcome confirmed | failed | fallback (written directly to Postgres)',
+    meaning: 'rides by publish outcome confirmed | failed | fallback (written directly to Postgres)',
+  },
+  {
+    name: 'skico_publish_rides_per_message',
+    type: 'histogram',
+    labels: ['service'],
+    source: 'lift-ride API',
+    meaning: 'rides per confirmed message (group commit)',
+  },
+  {
+    name: 'skico_publish_confirm_seconds',
+    type: 'histogram',
+    labels: ['service'],
+    source: 'lift-ride API',
+    meaning: 'time from the publish of a message to its confirm',
   },
   {
     name: 'skico_idempotency_total',

@@ -65,8 +65,8 @@ export function summaryTable(report: LoadReport): string {
 }
 
 /** CPU per request and peak memory by process, for the system and the baseline runs, heaviest first. */
-export function usageRows(report: LoadReport): { name: string; cpu: string; rss: string }[] {
-  const rows: { name: string; cpu: string; rss: string }[] = [];
+export function usageRows(report: LoadReport): { name: string; cpu: string; writes: string; rss: string }[] {
+  const rows: { name: string; cpu: string; writes: string; rss: string }[] = [];
   for (const [label, list] of [
     ['system', report.usage?.system],
     ['baseline', report.usage?.baseline],
@@ -77,10 +77,13 @@ export function usageRows(report: LoadReport): { name: string; cpu: string; rss:
       rows.push({
         name: `${label}: ${u.name}`,
         cpu: u.cpuMsPerRequest.toFixed(3),
+        // Reports written before the count was kept have none; Postgres answers with send(), which the
+        // kernel does not count among writes.
+        writes: u.writesPerRequest === undefined || u.name === 'postgres' ? '–' : u.writesPerRequest.toFixed(2),
         rss: u.name === 'postgres' || u.name === 'rabbitmq' || u.name === 'redis' ? '–' : String(u.peakRssMb),
       });
     }
-    rows.push({ name: `${label}: all of the above`, cpu: total.toFixed(3), rss: '' });
+    rows.push({ name: `${label}: all of the above`, cpu: total.toFixed(3), writes: '', rss: '' });
   }
   return rows;
 }
@@ -89,8 +92,10 @@ export function usageRows(report: LoadReport): { name: string; cpu: string; rss:
 export function usageTable(report: LoadReport): string | undefined {
   const rows = usageRows(report);
   if (rows.length === 0) return undefined;
-  const all = [{ name: 'by process', cpu: 'CPU ms/request', rss: 'peak RSS MB' }, ...rows];
+  const all = [{ name: 'by process', cpu: 'CPU ms/request', writes: 'writes/request', rss: 'peak RSS MB' }, ...rows];
   const wn = Math.max(...all.map((r) => r.name.length));
   const wc = Math.max(...all.map((r) => r.cpu.length));
-  return all.map((r) => `${r.name.padEnd(wn)}  ${r.cpu.padStart(wc)}  ${r.rss.padStart(11)}`).join('\n');
+  return all
+    .map((r) => `${r.name.padEnd(wn)}  ${r.cpu.padStart(wc)}  ${r.writes.padStart(14)}  ${r.rss.padStart(11)}`)
+    .join('\n');
 }

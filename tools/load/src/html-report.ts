@@ -57,7 +57,7 @@ export function renderHtml(report: LoadReport): string {
   const load = c.model === 'open' ? `open model at ${c.rate} req/s` : `closed model, ${c.clients} clients`;
   const drain = drainSentence(report);
   const usage = usageRows(report)
-    .map((r) => `<tr><td>${e(r.name)}</td><td>${e(r.cpu)}</td><td>${e(r.rss)}</td></tr>`)
+    .map((r) => `<tr><td>${e(r.name)}</td><td>${e(r.cpu)}</td><td>${e(r.writes)}</td><td>${e(r.rss)}</td></tr>`)
     .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Skico load report ${e(report.createdAt)}</title>
 <style>${style}</style></head><body>
@@ -69,7 +69,7 @@ Ratios are system ÷ baseline (a bare two-hop Node proxy and server measured in 
 throughput below 1× and latency above 1× is what the system costs on this machine.</p>
 <table><tr><th></th><th>system</th><th>baseline</th><th>ratio</th></tr>${rows}</table>
 ${drain ? `<p><strong>${e(drain)}</strong></p>` : ''}
-${usage ? `<h2>Where the CPU went</h2><p class="note">CPU time per completed request and the highest resident memory seen, by process (Postgres, RabbitMQ and Redis serve the whole machine; their memory is not theirs to this run alone).</p><table><tr><th>process</th><th>CPU ms/request</th><th>peak RSS MB</th></tr>${usage}</table>` : ''}
+${usage ? `<h2>Where the CPU went</h2><p class="note">CPU time and write system calls per completed request and the highest resident memory seen, by process (RabbitMQ and Redis serve the whole machine, and Postgres too: with its own system the tool counts only the backends of that system's database; their memory is not theirs to this run alone).</p><table><tr><th>process</th><th>CPU ms/request</th><th>writes/request</th><th>peak RSS MB</th></tr>${usage}</table>` : ''}
 ${charts(report).join('\n')}
 </body></html>
 `;

@@ -41,7 +41,7 @@ function liftRideUrl(settings: Pick<StackSettings, 'postgres' | 'database'>): st
  * else the Skico processes found on this machine; and the servers behind them.
  */
 function systemProcesses(stack: TestStack | undefined): Map<string, number[]> {
-  const found = findProcesses();
+  const found = findProcesses({ database: stack?.database });
   for (const name of found.keys()) if (name.startsWith('baseline')) found.delete(name);
   if (stack) {
     for (const { name } of processes) {
@@ -71,7 +71,8 @@ export async function measure(
     let dbUrl = o.databaseUrl ?? liftRideUrl(defaultSettings);
     if (config.startStack) {
       log('starting a whole system of its own (own database) …');
-      stack = await startTestStack();
+      // For profiling, as with npm start: SKICO_NODE_ARGS="--cpu-prof --cpu-prof-dir=.reports/profiles".
+      stack = await startTestStack({ nodeArgs: process.env.SKICO_NODE_ARGS?.split(' ').filter(Boolean) });
       config.target = stack.gatewayUrl;
       dbUrl = o.databaseUrl ?? liftRideUrl(stack.settings);
       log(`system ready at ${config.target}`);
@@ -102,7 +103,9 @@ export async function measure(
     }
     signal?.throwIfAborted();
     log(`system: ${config.target}`);
-    const sampler = sampleProcesses(systemProcesses(stack), { rescan: findProcesses });
+    const sampler = sampleProcesses(systemProcesses(stack), {
+      rescan: () => findProcesses({ database: stack?.database }),
+    });
     const run = await runPhase({
       label: 'system',
       url: config.target,

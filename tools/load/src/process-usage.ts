@@ -10,6 +10,12 @@ export interface ProcessUsage {
   cpuMsPerRequest: number;
   /** Highest resident set size seen (sampled twice a second); for a group, its largest member. */
   peakRssMb: number;
+  /**
+   * write and writev system calls per completed request (send() is not counted: Postgres's answers): on
+   * loopback each one costs the writer tens of microseconds and wakes the reader, so this says how well a
+   * hop coalesces its writes.
+   */
+  writesPerRequest?: number;
 }
 
 /** Linux's clock ticks per second for /proc times (USER_HZ, 100 on every mainstream kernel). */
@@ -17,6 +23,8 @@ const TICKS_PER_SECOND = 100;
 
 interface Reading {
   ticks: number;
+  /** Write system calls so far (`syscw` of /proc/PID/io; 0 when it cannot be read). */
+  writes: number;
   rssMb: number;
   /** When the process started, in clock ticks since boot. */
   startedAt: number;
@@ -38,9 +46,23 @@ function read(pid: number): Reading | undefined {
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    return { ticks: Number(fields[11]) + Number(fields[12]), rssMb: rssKb / 1024, startedAt: Number(fields[19]) };
+    return {
+      ticks: Number(fields[11]) + Number(fields[12]),
+      writes: writeCalls(pid),
+      rssMb: rssKb / 1024,
+      startedAt: Number(fields[19]),
+    };
   } catch {
     return undefined;
+  }
+}
+
+/** A process's write system calls so far; 0 when its io file is closed to us (another user's, without root). */
+function writeCalls(pid: number): number {
+  try {
+    return Number(/syscw:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
   }
 }
 
@@ -56,8 +78,16 @@ export function classify(cmdline: string, cwd: string): string | undefined {
   return undefined;
 }
 
-/** Every process of interest on this machine, by name (Linux /proc; empty elsewhere). */
-export function findProcesses(): Map<string, number[]> {
+/** Postgres's own processes (not a connection's backend): they work for every database, this run's too. */
+const postgresServer =
+  /^postgres: [^:]+: (checkpointer|background writer|walwriter|autovacuum launcher|logical replication launcher)/;
+
+/**
+ * Every process of interest on this machine, by name (Linux /proc; empty elsewhere). With `database`,
+ * Postgres is its server processes and the backends of that database only: other people's connections on
+ * a shared server are not this run's cost.
+ */
+export function findProcesses(options: { database?: string } = {}): Map<string, number[]> {
   const found = new Map<string, number[]>();
   let entries: string[] = [];
   try {
@@ -75,7 +105,12 @@ export function findProcesses(): Map<string, number[]> {
         // Another user's process: its command line is enough.
       }
       const name = classify(cmdline, cwd);
-      if (name) found.set(name, [...(found.get(name) ?? []), Number(entry)]);
+      const others =
+        name === 'postgres' &&
+        options.database !== undefined &&
+        !postgresServer.test(cmdline) &&
+        !cmdline.includes(` ${options.database} `);
+      if (name && !others) found.set(name, [...(found.get(name) ?? []), Number(entry)]);
     } catch {
       // The process ended while we looked.
     }
@@ -127,17 +162,21 @@ export function sampleProcesses(
           const r = read(pid);
           if (!r || r.startedAt < began) continue;
           known.push(pid);
-          first.set(pid, { ...r, ticks: 0 });
+          first.set(pid, { ...r, ticks: 0, writes: 0 });
         }
       }
       sample();
       const usage: ProcessUsage[] = [];
       for (const [name, pids] of groups) {
         let ticks = 0;
+        let writes = 0;
         for (const pid of pids) {
           const start = first.get(pid);
           const end = read(pid);
-          if (start && end) ticks += end.ticks - start.ticks;
+          if (start && end) {
+            ticks += end.ticks - start.ticks;
+            writes += end.writes - start.writes;
+          }
         }
         const cpuSeconds = ticks / TICKS_PER_SECOND;
         usage.push({
@@ -145,6 +184,7 @@ export function sampleProcesses(
           cpuSeconds,
           cpuMsPerRequest: requests > 0 ? (cpuSeconds * 1000) / requests : 0,
           peakRssMb: Math.round(peak.get(name) ?? 0),
+          writesPerRequest: requests > 0 ? writes / requests : 0,
         });
       }
       return usage.sort((a, b) => b.cpuSeconds - a.cpuSeconds);

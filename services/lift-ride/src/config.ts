@@ -55,9 +55,15 @@ export const liftRideConfigSchema = z
       1_000_000,
       'Messages the queue holds before publishes are refused (each carries up to PUBLISH_MAX_RIDES rides).',
     ),
-    WORKER_BATCH_SIZE: positiveInt(500, 'Rides the worker writes in one transaction at most.'),
+    WORKER_BATCH_SIZE: positiveInt(
+      500,
+      'Rides the worker writes in one transaction at most (a message that alone carries more is written alone).',
+    ),
     WORKER_LINGER_MS: positiveInt(20, 'How long the worker waits to fill a batch.'),
-    WORKER_PREFETCH: positiveInt(1_000, 'Unacknowledged deliveries the broker sends the worker ahead.'),
+    WORKER_PREFETCH: positiveInt(
+      250,
+      "Unacknowledged messages the broker sends the worker ahead; as each carries up to PUBLISH_MAX_RIDES rides, it bounds the worker's memory.",
+    ),
   })
   // In production the development passwords are refused: the process stops, naming the variable.
   .superRefine(refuseDevelopmentCredentials({ DATABASE_URL: developmentDatabaseUrl, AMQP_URL: developmentAmqpUrl }));

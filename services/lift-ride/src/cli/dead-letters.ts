@@ -1,17 +1,25 @@
 import { loadConfig, parseCommandLine } from '@skico/config';
 import { liftRideTopology } from '@skico/contracts';
-import { listDeadLetters, redriveDeadLetters } from '@skico/messaging';
+import { type DeadLetter, listDeadLetters, redriveDeadLetters } from '@skico/messaging';
 import amqp from 'amqplib';
 import { liftRideConfigSchema } from '../config.ts';
+import { carriesRide, showLetter } from './letter-rides.ts';
 
-// `npm run dead-letters -- list [--limit 20]` shows what is in lift-rides.dead and why;
-// `npm run dead-letters -- redrive [--limit 100]` sends those messages back to lift-rides.persist.
+// `npm run dead-letters -- list [--limit 20]` shows what is in lift-rides.dead, why, and the rides of each;
+// `npm run dead-letters -- redrive [--limit 100] [--ride KEY]` sends those messages back to lift-rides.persist.
 // Uses the same AMQP_URL and NAMESPACE as the services.
-const usage = `Usage: npm run dead-letters -- list|redrive [--limit N]
-  list      show the messages in lift-rides.dead and why each was dead-lettered (default at most 20);
-            the ones shown move to the back of the queue, so the next list shows the next ones
-  redrive   send them back to lift-rides.persist (default at most 100)`;
-const { positionals, values } = parseCommandLine({ limit: { type: 'string' } }, usage, undefined, true);
+const usage = `Usage: npm run dead-letters -- list|redrive [--limit N] [--ride KEY]
+  list      show the messages in lift-rides.dead, why each was dead-lettered, and the rides it carries
+            (each with its key, request id and fields; default at most 20); the ones shown move to the
+            back of the queue, so the next list shows the next ones
+  redrive   send them back to lift-rides.persist (default at most 100); with --ride KEY
+            (ride:resort:season:day:skier:lift:minute), only the letters that carry that ride`;
+const { positionals, values } = parseCommandLine(
+  { limit: { type: 'string' }, ride: { type: 'string' } },
+  usage,
+  undefined,
+  true,
+);
 const command = positionals[0];
 if (command !== 'list' && command !== 'redrive') {
   console.error(`Say what to do: list or redrive.\n\n${usage}`);
@@ -28,10 +36,12 @@ const connection = await amqp.connect(config.AMQP_URL, { timeout: 5_000 } as nev
 try {
   const channel = await connection.createConfirmChannel();
   if (command === 'list') {
-    const letters = await listDeadLetters(channel, topology, limit);
+    const letters = (await listDeadLetters(channel, topology, limit)).map(showLetter);
     console.log(JSON.stringify({ queue: topology.deadQueue, shown: letters.length, letters }, null, 2));
   } else {
-    const redriven = await redriveDeadLetters(channel, topology, limit);
+    const ride = values.ride;
+    const select = ride === undefined ? undefined : (letter: DeadLetter) => carriesRide(letter, ride);
+    const redriven = await redriveDeadLetters(channel, topology, limit, select);
     console.log(JSON.stringify({ from: topology.deadQueue, to: topology.queue, redriven }));
   }
   await channel.close();

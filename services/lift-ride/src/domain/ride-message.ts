@@ -1,9 +1,7 @@
 import { liftRideMessage, parseLiftRideMessage, type RecordedRide } from '@skico/contracts';
 import type { Delivery, Part } from '@skico/messaging';
+import { RIDES_HEADER } from './accept-ride.ts';
 import { rideKey } from './ride.ts';
-
-/** The header that says how many rides a message carries: the worker batches by rides, not by messages. */
-export const RIDES_HEADER = 'skico-rides';
 
 /** A lift-ride message as the worker reads it: its valid rides and its invalid ones, or why it is none. */
 export type ReadMessage =

@@ -25,9 +25,9 @@ import type { LiftRideConfig } from './config.ts';
 import { createResortMetadata } from './data/resort-metadata.ts';
 import { createRideInsert } from './data/ride-insert.ts';
 import { createRideQueries } from './data/ride-queries.ts';
+import { createAcceptRide, RIDES_HEADER } from './domain/accept-ride.ts';
 import { persistBatch } from './domain/persist-batch.ts';
 import { type PersistRides, persistRides } from './domain/persist-rides.ts';
-import { createAcceptRide } from './domain/accept-ride.ts';
 import { type RecordDeps, recordRide } from './domain/record-ride.ts';
 import { createRideReads } from './domain/ride-reads.ts';
 import { liftRideHealthDeps } from './monitoring/health-deps.ts';
@@ -169,10 +169,14 @@ export async function composeWorker(config: LiftRideConfig, log: Logger, lifecyc
     connection: clients.amqp,
     queue: clients.topology.queue,
     prefetch: config.WORKER_PREFETCH,
+    // Batches are bounded by rides: a message says how many it carries (one when it does not say).
     batchSize: config.WORKER_BATCH_SIZE,
+    weightOf: (headers) => Number(headers[RIDES_HEADER] ?? 1),
     lingerMs: config.WORKER_LINGER_MS,
     holdRetryMs: 500,
     maxFailures: config.QUEUE_DELIVERY_LIMIT,
+    // Where the rides of a message that are invalid, or failed too often, are dead-lettered one by one.
+    deadQueue: clients.topology.deadQueue,
     log,
     handle: (batch) => persistBatch({ persist: clients.persist, log }, batch),
     onBatch: workerMetrics(metrics),

@@ -75,7 +75,14 @@ export const expectedMetrics: ExpectedMetric[] = [
     type: 'counter',
     labels: ['service', 'outcome'],
     source: 'lift-ride worker',
-    meaning: 'deliveries handled, by outcome ack | retry | reject',
+    meaning: 'deliveries handled, by outcome ack | retry | reject | split (some of its rides went on alone)',
+  },
+  {
+    name: 'skico_worker_split_rides_total',
+    type: 'counter',
+    labels: ['service', 'outcome'],
+    source: 'lift-ride worker',
+    meaning: 'rides of split messages that went on alone, by outcome retried | rejected (dead-lettered)',
   },
   {
     name: 'skico_worker_batch_size',

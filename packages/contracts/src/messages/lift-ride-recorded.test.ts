@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { liftRideMessage, liftRideRecordedV1, parseLiftRideMessage } from './lift-ride-recorded.ts';
 
 const ride = { resortID: 1, seasonID: '2025', dayID: 1, skierID: 7, liftID: 21, time: 217, vertical: 210 };
-const v1 = { type: 'lift-ride.recorded', schemaVersion: 1, ride, requestId: 'r-1', acceptedAt: '2026-11-22T10:00:00.000Z' };
+const v1 = {
+  type: 'lift-ride.recorded',
+  schemaVersion: 1,
+  ride,
+  requestId: 'r-1',
+  acceptedAt: '2026-11-22T10:00:00.000Z',
+};
 
 describe('lift-ride.recorded v1', () => {
   it('when a message is well formed, then it parses', () => {

@@ -1,3 +1,4 @@
+import { cacheSentence } from './cache-counts.ts';
 import { summaryTable, usageTable } from './figures.ts';
 import { measure } from './measure.ts';
 import { parseOptions, usage } from './options.ts';
@@ -36,6 +37,7 @@ try {
   console.log(`\n${summaryTable(report)}\n`);
   const usage = usageTable(report);
   if (usage) console.log(`${usage}\n`);
+  if (report.cache) console.log(`${cacheSentence(report.cache)}\n`);
   console.log(`JSON: ${paths.json}`);
   console.log(`HTML: ${paths.html}`);
   const failed = report.system.errors > 0 || (report.drain !== null && !report.drain.drained);

@@ -9,6 +9,7 @@ import {
   type TestStack,
 } from '@skico/stack';
 import { type Baseline, startBaseline } from './baseline.ts';
+import { type CacheCounts, cacheDelta, readCacheCounts } from './cache-counts.ts';
 import { type DrainResult, waitForDrain } from './drain.ts';
 import { findProcesses, type ProcessUsage, sampleProcesses } from './process-usage.ts';
 import { type LoadConfig, type LoadReport, machineInfo, type RunResult, ratios } from './report.ts';
@@ -103,6 +104,9 @@ export async function measure(
     }
     signal?.throwIfAborted();
     log(`system: ${config.target}`);
+    // Whether reads were served from the cache says what a read mix measured: hits, or Postgres behind misses.
+    const metricsUrl = stack ? `${stack.opsUrlOf('lift-ride')}/metrics` : undefined;
+    const cacheBefore = metricsUrl ? await readCacheCounts(metricsUrl) : undefined;
     const sampler = sampleProcesses(systemProcesses(stack), {
       rescan: () => findProcesses({ database: stack?.database }),
     });
@@ -114,6 +118,8 @@ export async function measure(
       ...phase,
     });
     const systemUsage = sampler.stop(run.result.requests);
+    const cacheAfter = metricsUrl ? await readCacheCounts(metricsUrl) : undefined;
+    const cache: CacheCounts | undefined = cacheBefore && cacheAfter ? cacheDelta(cacheBefore, cacheAfter) : undefined;
     signal?.throwIfAborted();
 
     let drain: DrainResult | null = null;
@@ -148,6 +154,7 @@ export async function measure(
       ratios: baseline ? ratios(run.result, baseline) : null,
       drain,
       usage: { system: systemUsage, baseline: baselineUsage },
+      cache,
     };
     return { report, paths: await writeReport(report, o.out) };
   } finally {

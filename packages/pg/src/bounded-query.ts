@@ -43,7 +43,7 @@ const QUERY_CANCELED = '57014';
  */
 export async function boundedQuery<R extends pg.QueryResultRow = pg.QueryResultRow>(
   pool: Pool,
-  query: { text: string; values?: unknown[] },
+  query: { text: string; values?: unknown[]; name?: string },
   bounds: StatementBounds = {},
 ): Promise<pg.QueryResult<R>> {
   const started = performance.now();
@@ -62,12 +62,13 @@ export async function boundedQuery<R extends pg.QueryResultRow = pg.QueryResultR
     signal?.throwIfAborted();
     signal?.addEventListener('abort', onAbort, { once: true });
     if (bounds.timeoutMs === undefined) {
-      return await client.query<R>(query.text, query.values);
+      // A named statement is parsed and planned once per connection; pg takes it as a config object.
+      return await client.query<R>(query);
     }
     const left = bounds.timeoutMs - (performance.now() - started) - margin(bounds.timeoutMs);
     if (left < 1) throw new StatementBudgetSpent();
     await client.query(`BEGIN; SET LOCAL statement_timeout = ${Math.floor(left)}`);
-    const result = await client.query<R>(query.text, query.values);
+    const result = await client.query<R>(query);
     await client.query('COMMIT');
     return result;
   } catch (err) {

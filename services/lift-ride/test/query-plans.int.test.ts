@@ -25,8 +25,10 @@ const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).fla
 async function planOf(run: (explaining: Pool) => Promise<unknown>): Promise<PlanNode[]> {
   let plan: PlanNode | undefined;
   const explaining = {
-    query: async (text: string, values: unknown[]) => {
-      const { rows } = await pool.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, values);
+    // Queries come as text and values, or as a named statement's config.
+    query: async (query: string | { text: string; values?: unknown[] }, values?: unknown[]) => {
+      const statement = typeof query === 'string' ? { text: query, values } : query;
+      const { rows } = await pool.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${statement.text}`, statement.values);
       plan = rows[0]['QUERY PLAN'][0].Plan;
       return { rows: [] };
     },

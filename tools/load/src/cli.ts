@@ -1,5 +1,5 @@
-import { cacheSentence } from './cache-counts.ts';
 import { summaryTable, usageTable } from './figures.ts';
+import { countsSentences } from './lift-ride-counts.ts';
 import { measure } from './measure.ts';
 import { parseOptions, usage } from './options.ts';
 
@@ -37,7 +37,7 @@ try {
   console.log(`\n${summaryTable(report)}\n`);
   const usage = usageTable(report);
   if (usage) console.log(`${usage}\n`);
-  if (report.cache) console.log(`${cacheSentence(report.cache)}\n`);
+  for (const line of report.liftRide ? countsSentences(report.liftRide) : []) console.log(`${line}\n`);
   console.log(`JSON: ${paths.json}`);
   console.log(`HTML: ${paths.html}`);
   const failed = report.system.errors > 0 || (report.drain !== null && !report.drain.drained);

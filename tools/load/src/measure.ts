@@ -9,8 +9,8 @@ import {
   type TestStack,
 } from '@skico/stack';
 import { type Baseline, startBaseline } from './baseline.ts';
-import { type CacheCounts, cacheDelta, readCacheCounts } from './cache-counts.ts';
 import { type DrainResult, waitForDrain } from './drain.ts';
+import { countsDelta, type LiftRideCounts, readLiftRideCounts } from './lift-ride-counts.ts';
 import { findProcesses, type ProcessUsage, sampleProcesses } from './process-usage.ts';
 import { type LoadConfig, type LoadReport, machineInfo, type RunResult, ratios } from './report.ts';
 import { createRideCounter, type RideCounter } from './ride-counter.ts';
@@ -104,9 +104,10 @@ export async function measure(
     }
     signal?.throwIfAborted();
     log(`system: ${config.target}`);
-    // Whether reads were served from the cache says what a read mix measured: hits, or Postgres behind misses.
+    // Whether reads were served from the cache says what a read mix measured (hits, or Postgres behind
+    // misses); how many rides a message carried says how well group commit grouped them.
     const metricsUrl = stack ? `${stack.opsUrlOf('lift-ride')}/metrics` : undefined;
-    const cacheBefore = metricsUrl ? await readCacheCounts(metricsUrl) : undefined;
+    const countsBefore = metricsUrl ? await readLiftRideCounts(metricsUrl) : undefined;
     const sampler = sampleProcesses(systemProcesses(stack), {
       rescan: () => findProcesses({ database: stack?.database }),
     });
@@ -118,8 +119,9 @@ export async function measure(
       ...phase,
     });
     const systemUsage = sampler.stop(run.result.requests);
-    const cacheAfter = metricsUrl ? await readCacheCounts(metricsUrl) : undefined;
-    const cache: CacheCounts | undefined = cacheBefore && cacheAfter ? cacheDelta(cacheBefore, cacheAfter) : undefined;
+    const countsAfter = metricsUrl ? await readLiftRideCounts(metricsUrl) : undefined;
+    const liftRide: LiftRideCounts | undefined =
+      countsBefore && countsAfter ? countsDelta(countsBefore, countsAfter) : undefined;
     signal?.throwIfAborted();
 
     let drain: DrainResult | null = null;
@@ -154,7 +156,7 @@ export async function measure(
       ratios: baseline ? ratios(run.result, baseline) : null,
       drain,
       usage: { system: systemUsage, baseline: baselineUsage },
-      cache,
+      liftRide,
     };
     return { report, paths: await writeReport(report, o.out) };
   } finally {

@@ -1,6 +1,6 @@
 import { cpus, loadavg, totalmem } from 'node:os';
-import type { CacheCounts } from './cache-counts.ts';
 import type { DrainResult } from './drain.ts';
+import type { LiftRideCounts } from './lift-ride-counts.ts';
 import type { LatencySummary } from './percentiles.ts';
 import type { ProcessUsage } from './process-usage.ts';
 import type { SecondSample } from './recorder.ts';
@@ -68,8 +68,8 @@ export interface LoadReport {
   drain: DrainResult | null;
   /** CPU and memory by process during each run (Linux only; empty lists elsewhere). */
   usage?: { system: ProcessUsage[]; baseline: ProcessUsage[] | null };
-  /** The lift-ride API's cache lookups during the system run, when the tool started the system. */
-  cache?: CacheCounts;
+  /** The lift-ride API's cache lookups and confirmed messages during the system run, when the tool started the system. */
+  liftRide?: LiftRideCounts;
 }
 
 export function toRunResult(label: RunResult['label'], target: string, state: RunState): RunResult {

@@ -21,6 +21,35 @@ export const url = (fallback: string, protocols: string[], description: string) 
     )
     .describe(description);
 
+/**
+ * A comma-separated list of URLs from the environment (the replicas of a service), each checked for its
+ * protocol; one URL alone is a list of one. The value stays the string as given.
+ */
+export const urlList = (fallback: string, protocols: string[], description: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine(
+      (value) => {
+        const urls = value
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        return (
+          urls.length > 0 &&
+          urls.every((u) => {
+            try {
+              return protocols.includes(new URL(u).protocol.replace(/:$/, ''));
+            } catch {
+              return false;
+            }
+          })
+        );
+      },
+      { message: `must be one or more comma-separated URLs with protocol ${protocols.join(' or ')}` },
+    )
+    .describe(description);
+
 /** A positive integer (a size, a count, a duration in milliseconds). */
 export const positiveInt = (fallback: number, description: string) =>
   z.coerce.number().int().positive().default(fallback).describe(description);

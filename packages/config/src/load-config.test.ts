@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { optionalUrl, port, positiveInt, processFields, url } from './fields.ts';
+import { optionalUrl, port, positiveInt, processFields, url, urlList } from './fields.ts';
 import { ConfigError, describeConfig, isConfigError, loadConfig } from './load-config.ts';
 
 const schema = z.object({
@@ -63,5 +63,12 @@ describe('optional URLs', () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: '',
       OTEL_SERVICE_NAME: '',
     });
+  });
+
+  it('when a URL list is set, then each URL is checked and one URL alone is a list', () => {
+    const lists = z.object({ UP_URL: urlList('http://127.0.0.1:1', ['http'], 'Replicas.') });
+    expect(loadConfig(lists, { UP_URL: 'http://a:1, http://b:2' }).UP_URL).toBe('http://a:1, http://b:2');
+    expect(loadConfig(lists, {}).UP_URL).toBe('http://127.0.0.1:1');
+    expect(() => loadConfig(lists, { UP_URL: 'http://a:1,redis://b:2' })).toThrow(/UP_URL/);
   });
 });

@@ -30,6 +30,15 @@ export {
   routeLabel,
 } from './metrics.ts';
 export { normalizeError, type Problem, statusOf, toProblem } from './problem.ts';
+export {
+  baseUrlList,
+  createReplicas,
+  type Replica,
+  type ReplicaBreaker,
+  type Replicas,
+  type ReplicasOptions,
+  replicaName,
+} from './replicas.ts';
 export { REQUEST_ID_HEADER, requestIdOf } from './request-id.ts';
 export { requestLog, requestLogging } from './request-logging.ts';
 export { instrumentCache, instrumentPool, instrumentQueues, instrumentShedder } from './resource-metrics.ts';

@@ -17,4 +17,5 @@ export {
   type PoolOptions,
   withTransaction,
 } from './pool.ts';
+export { readPool } from './read-pool.ts';
 export { dropDatabase, type ServiceDatabase, setupDatabase } from './setup-database.ts';

@@ -2,8 +2,10 @@ import type { TokenSettings } from '@skico/auth';
 import { createRedisClient, reconnectWhenOpen } from '@skico/cache';
 import type { HealthDeps, StatusReport } from '@skico/contracts';
 import {
+  baseUrlList,
   createLoadShedder,
   createMetricsRegistry,
+  createReplicas,
   createUpstream,
   instrumentBreakers,
   instrumentShedder,
@@ -56,19 +58,22 @@ export function createGatewayDeps(config: GatewayConfig, log: Logger, lifecycle:
     skier: config.SKIER_URL,
     'lift-ride': config.LIFT_RIDE_URL,
   };
+  // Each replica of a service has its own pool and its own breaker, named after the replica.
   const upstreams = Object.fromEntries(
     names.map((name) => {
-      const client = createUpstream({ name, baseUrl: baseUrls[name], connections: config.UPSTREAM_CONNECTIONS });
-      lifecycle.onShutdown(`upstream ${name}`, () => client.close());
-      return [name, client];
+      const replicas = createReplicas({
+        name,
+        baseUrls: baseUrlList(baseUrls[name]),
+        connections: config.UPSTREAM_CONNECTIONS,
+        breaker: (replica) =>
+          createBreaker({ ...knobs.breakers[name], name: replica, capacity: upstreamCapacity(config) }),
+      });
+      lifecycle.onShutdown(`upstream ${name}`, () => replicas.close());
+      return [name, replicas];
     }),
   ) as Parameters<typeof createUpstreamCaller>[0]['upstreams'];
-  const breakers = {
-    resort: createBreaker({ ...knobs.breakers.resort, capacity: upstreamCapacity(config) }),
-    skier: createBreaker({ ...knobs.breakers.skier, capacity: upstreamCapacity(config) }),
-    'lift-ride': createBreaker({ ...knobs.breakers['lift-ride'], capacity: upstreamCapacity(config) }),
-    redis: createBreaker(knobs.breakers.redis),
-  };
+  const redisBreaker = createBreaker(knobs.breakers.redis);
+  const replicaBreakers = names.flatMap((name) => upstreams[name].all.map((r) => r.breaker));
   const bulkheads = Object.fromEntries(
     names.flatMap((name) =>
       (['read', 'write'] as const).map((cls) => [
@@ -79,9 +84,9 @@ export function createGatewayDeps(config: GatewayConfig, log: Logger, lifecycle:
   ) as Parameters<typeof createUpstreamCaller>[0]['bulkheads'];
   const redis = createRedisClient({ url: config.REDIS_URL, keyPrefix: config.NAMESPACE, log });
   lifecycle.onShutdown('redis', () => redis.quit().then(() => undefined));
-  reconnectWhenOpen(redis, breakers.redis);
+  reconnectWhenOpen(redis, redisBreaker);
   const metrics = createMetricsRegistry('gateway');
-  instrumentBreakers(metrics, Object.values(breakers));
+  instrumentBreakers(metrics, [...replicaBreakers, redisBreaker]);
   const shedder = createLoadShedder(knobs.shedding);
   lifecycle.onShutdown('load shedder', () => shedder.stop());
   instrumentShedder(metrics, shedder);
@@ -89,14 +94,14 @@ export function createGatewayDeps(config: GatewayConfig, log: Logger, lifecycle:
   const worker = createUpstream({ name: 'lift-ride-worker', baseUrl: config.LIFT_RIDE_WORKER_URL, connections: 2 });
   lifecycle.onShutdown('upstream lift-ride-worker', () => worker.close());
   // One fan-out to the services and one Redis ping a second, however many operators and pages ask.
-  const health = sharedFor(1_000, () => gatewayHealth({ upstreams, breakers, redis }));
+  const health = sharedFor(1_000, () => gatewayHealth({ upstreams, redis, redisBreaker }));
   const statistics = createStatistics({ windowSeconds: config.STATISTICS_WINDOW_SECONDS });
-  const guards = createGatewayGuards(config, { redis, breaker: breakers.redis, log, metrics });
+  const guards = createGatewayGuards(config, { redis, breaker: redisBreaker, log, metrics });
   // Registered after Redis, so it runs before Redis closes: the last counts are shared.
   const limiter = guards.rateLimiter;
   if (limiter) lifecycle.onShutdown('rate limiter', () => limiter.close());
   const processes = [
-    ...names.map((name) => ({ name, upstream: upstreams[name] })),
+    ...names.flatMap((name) => upstreams[name].all.map((r) => ({ name: r.upstream.name, upstream: r.upstream }))),
     { name: 'lift-ride-worker', upstream: worker },
   ];
 
@@ -105,7 +110,6 @@ export function createGatewayDeps(config: GatewayConfig, log: Logger, lifecycle:
     shedder,
     callUpstream: createUpstreamCaller({
       upstreams,
-      breakers,
       bulkheads,
       retry: knobs.retry,
       budget: createRetryBudget(knobs.retryBudget),
@@ -113,7 +117,7 @@ export function createGatewayDeps(config: GatewayConfig, log: Logger, lifecycle:
     health,
     idempotency: createIdempotency({
       redis,
-      breaker: breakers.redis,
+      breaker: redisBreaker,
       retentionSeconds: config.IDEMPOTENCY_RETENTION_SECONDS,
       lockSeconds: 30,
       log,

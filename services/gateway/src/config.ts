@@ -1,4 +1,4 @@
-import { port, positiveInt, processFields, url } from '@skico/config';
+import { port, positiveInt, processFields, url, urlList } from '@skico/config';
 import { z } from 'zod';
 import { securityFields } from './security-config.ts';
 
@@ -13,9 +13,21 @@ export const gatewayConfigSchema = z
       8090,
       "Port of the gateway's internal listener (/health/deps, /metrics, the status page): for operators and Prometheus, never published.",
     ),
-    RESORT_URL: url('http://127.0.0.1:8081', ['http', 'https'], 'Base URL of the resort service.'),
-    SKIER_URL: url('http://127.0.0.1:8082', ['http', 'https'], 'Base URL of the skier service.'),
-    LIFT_RIDE_URL: url('http://127.0.0.1:8083', ['http', 'https'], 'Base URL of the lift-ride service.'),
+    RESORT_URL: urlList(
+      'http://127.0.0.1:8081',
+      ['http', 'https'],
+      "Base URLs of the resort service's replicas, comma-separated (one URL: one replica); calls go round robin past a replica whose breaker is open.",
+    ),
+    SKIER_URL: urlList(
+      'http://127.0.0.1:8082',
+      ['http', 'https'],
+      "Base URLs of the skier service's replicas, comma-separated (one URL: one replica); calls go round robin past a replica whose breaker is open.",
+    ),
+    LIFT_RIDE_URL: urlList(
+      'http://127.0.0.1:8083',
+      ['http', 'https'],
+      "Base URLs of the lift-ride service's replicas, comma-separated (one URL: one replica); calls go round robin past a replica whose breaker is open.",
+    ),
     LIFT_RIDE_WORKER_URL: url(
       'http://127.0.0.1:8084',
       ['http', 'https'],

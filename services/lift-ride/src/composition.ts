@@ -18,7 +18,7 @@ import {
   declareQueueTopology,
   isTopologyMismatch,
 } from '@skico/messaging';
-import { CALLS_PER_CONNECTION, createPool, guardPool } from '@skico/pg';
+import { CALLS_PER_CONNECTION, createPool, guardPool, readPool } from '@skico/pg';
 import { createBreaker } from '@skico/resilience';
 import type { LiftRideDeps } from './app.ts';
 import type { LiftRideConfig } from './config.ts';
@@ -85,6 +85,23 @@ async function createSharedClients(config: LiftRideConfig, log: Logger, lifecycl
   return { pool, redis, redisBreaker, cache, amqp, topology, inspector, postgres, persist };
 }
 
+/** The read replica's pool and its own breaker (bulkhead sized to its pool, as the primary's). */
+function createReplica(config: LiftRideConfig, log: Logger, lifecycle: Lifecycle) {
+  const pool = createPool({
+    url: config.DATABASE_READ_URL,
+    applicationName: 'lift-ride-reads',
+    max: config.PG_POOL_MAX,
+    statementTimeoutMs: liftRideDependencies['postgres-replica'].timeoutMs,
+    log,
+  });
+  lifecycle.onShutdown('postgres replica', () => pool.end());
+  const breaker = createBreaker({
+    ...liftRideDependencies['postgres-replica'],
+    capacity: CALLS_PER_CONNECTION * config.PG_POOL_MAX,
+  });
+  return { pool, breaker };
+}
+
 /** Every client and use case of the lift-ride API: check, accept and the reads. */
 export async function composeApi(config: LiftRideConfig, log: Logger, lifecycle: Lifecycle): Promise<LiftRideDeps> {
   const clients = await createSharedClients(config, log, lifecycle, 'lift-ride');
@@ -105,7 +122,6 @@ export async function composeApi(config: LiftRideConfig, log: Logger, lifecycle:
     log.warn('starting without rabbitmq');
   });
   const metrics = createMetricsRegistry('lift-ride');
-  instrumentBreakers(metrics, [clients.postgres, clients.redisBreaker, rabbitmq, fallback, resortBreaker]);
   instrumentCache(metrics, clients.cache);
   instrumentPool(metrics, clients.pool);
   instrumentQueues(metrics, { depth: clients.inspector.depth, ...clients.topology });
@@ -135,17 +151,29 @@ export async function composeApi(config: LiftRideConfig, log: Logger, lifecycle:
       metrics: publishMetrics(metrics),
     }),
   };
-  // Reads go through the same breaker as writes: a Postgres that is down answers 503 at once.
-  const readPool = guardPool(clients.pool, (call) => clients.postgres.run(call));
+  // Reads go through a breaker: a Postgres that is down answers 503 at once. With a replica, reads go to it
+  // through its own breaker and bulkhead, and to the primary while it is down.
+  const primaryReads = guardPool(clients.pool, (call) => clients.postgres.run(call));
+  const replica = config.DATABASE_READ_URL ? createReplica(config, log, lifecycle) : undefined;
   const reads = createRideReads({
     cache: clients.cache,
     metadata,
-    queries: createRideQueries(readPool),
+    queries: createRideQueries(
+      replica
+        ? readPool({
+            replica: guardPool(replica.pool, (call) => replica.breaker.run(call)),
+            primary: primaryReads,
+            onFallback: (err) => log.debug({ err }, 'read replica unavailable; read from the primary'),
+          })
+        : primaryReads,
+    ),
     waitWindowMinutes: config.WAIT_WINDOW_MINUTES,
     liftCapacityPerMinute: config.LIFT_CAPACITY_PER_MINUTE,
     readTtlSeconds: config.READ_CACHE_TTL_SECONDS,
     waitTimesTtlSeconds: config.WAIT_TIMES_TTL_SECONDS,
   });
+  const breakers = [clients.postgres, clients.redisBreaker, rabbitmq, fallback, resortBreaker];
+  instrumentBreakers(metrics, [...breakers, ...(replica ? [replica.breaker] : [])]);
   return {
     log,
     record: (request, context) => recordRide(recordDeps, request, context),
@@ -153,7 +181,10 @@ export async function composeApi(config: LiftRideConfig, log: Logger, lifecycle:
     metrics,
     // Through the breaker: a probe cannot pile up on a hung Postgres.
     readiness: { postgres: () => clients.postgres.run(() => clients.pool.query('SELECT 1')) },
-    healthDeps: liftRideHealthDeps({ ...clients, breakers: [clients.postgres, rabbitmq, fallback, resortBreaker] }),
+    healthDeps: liftRideHealthDeps({
+      ...clients,
+      breakers: [clients.postgres, rabbitmq, fallback, resortBreaker, ...(replica ? [replica.breaker] : [])],
+    }),
     isDraining: lifecycle.isShuttingDown,
   };
 }

@@ -1,4 +1,4 @@
-import { flag, port, positiveInt, processFields, refuseDevelopmentCredentials, url } from '@skico/config';
+import { flag, optionalUrl, port, positiveInt, processFields, refuseDevelopmentCredentials, url } from '@skico/config';
 import { MAX_RIDES_PER_MESSAGE } from '@skico/contracts';
 import { z } from 'zod';
 
@@ -14,6 +14,10 @@ export const liftRideConfigSchema = z
       developmentDatabaseUrl,
       ['postgres', 'postgresql'],
       'Postgres URL of the lift-ride service role (owns schema lift_ride).',
+    ),
+    DATABASE_READ_URL: optionalUrl(
+      ['postgres', 'postgresql'],
+      'Postgres URL of a read replica for the query side (the same role); empty: reads go to DATABASE_URL.',
     ),
     REDIS_URL: url('redis://127.0.0.1:6379', ['redis', 'rediss'], 'Redis URL (read cache, metadata cache).'),
     AMQP_URL: url(developmentAmqpUrl, ['amqp', 'amqps'], 'RabbitMQ URL (the lift-ride queue).'),
@@ -66,6 +70,12 @@ export const liftRideConfigSchema = z
     ),
   })
   // In production the development passwords are refused: the process stops, naming the variable.
-  .superRefine(refuseDevelopmentCredentials({ DATABASE_URL: developmentDatabaseUrl, AMQP_URL: developmentAmqpUrl }));
+  .superRefine(
+    refuseDevelopmentCredentials({
+      DATABASE_URL: developmentDatabaseUrl,
+      DATABASE_READ_URL: developmentDatabaseUrl,
+      AMQP_URL: developmentAmqpUrl,
+    }),
+  );
 
 export type LiftRideConfig = z.infer<typeof liftRideConfigSchema>;

@@ -8,6 +8,8 @@ import type { BreakerOptions } from '@skico/resilience';
  */
 export const liftRideDependencies = {
   postgres: postgresBreakerOptions,
+  // The read replica's own breaker and bulkhead: while it is open, reads go to the primary.
+  'postgres-replica': { ...postgresBreakerOptions, name: 'postgres-replica' },
   rabbitmq: {
     name: 'rabbitmq',
     timeoutMs: 1_050,

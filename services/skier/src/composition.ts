@@ -8,7 +8,7 @@ import {
   type Upstream,
 } from '@skico/http';
 import type { Logger } from '@skico/log';
-import { CALLS_PER_CONNECTION, createPool, guardPool, type Pool } from '@skico/pg';
+import { CALLS_PER_CONNECTION, createPool, guardPool, type Pool, readPool } from '@skico/pg';
 import { type Breaker, createBreaker } from '@skico/resilience';
 import type { SkierDeps } from './app.ts';
 import type { SkierConfig } from './config.ts';
@@ -24,6 +24,8 @@ import { skierDependencies } from './resilience.ts';
 export function skierAppDeps(clients: {
   log: Logger;
   pool: Pool;
+  /** A read replica with its own breaker: profile reads go to it, and to the primary while it is down. */
+  replica?: { pool: Pool; breaker: Breaker };
   liftRide: Upstream;
   breakers: { postgres: Breaker; liftRide: Breaker };
   /** Budget of the stats call of a profile read, in ms; past it the answer is degraded. */
@@ -32,9 +34,17 @@ export function skierAppDeps(clients: {
   isDraining?: () => boolean;
 }): SkierDeps {
   const pool = guardPool(clients.pool, (call) => clients.breakers.postgres.run(call));
+  const { replica, log } = clients;
+  const reads = replica
+    ? readPool({
+        replica: guardPool(replica.pool, (call) => replica.breaker.run(call)),
+        primary: pool,
+        onFallback: (err) => log.debug({ err }, 'read replica unavailable; read from the primary'),
+      })
+    : pool;
   return {
     log: clients.log,
-    profiles: createProfileRepository(pool),
+    profiles: createProfileRepository(pool, reads),
     fetchStats: createLiftRideStats(clients.liftRide, clients.breakers.liftRide),
     statsTimeoutMs: clients.statsTimeoutMs,
     breakers: clients.breakers,
@@ -55,8 +65,23 @@ export function composeSkier(config: SkierConfig, log: Logger, lifecycle: Lifecy
     // The stats budget is the breaker's timeout: a call that had all of it and did not answer counts.
     liftRide: createBreaker({ ...skierDependencies['lift-ride'], timeoutMs: config.STATS_TIMEOUT_MS }),
   };
+  const replica = config.DATABASE_READ_URL
+    ? {
+        pool: createPool({
+          url: config.DATABASE_READ_URL,
+          applicationName: 'skier-reads',
+          max: config.PG_POOL_MAX,
+          log,
+        }),
+        breaker: createBreaker({
+          ...skierDependencies['postgres-replica'],
+          capacity: CALLS_PER_CONNECTION * config.PG_POOL_MAX,
+        }),
+      }
+    : undefined;
+  if (replica) lifecycle.onShutdown('postgres replica', () => replica.pool.end());
   const metrics = createMetricsRegistry('skier');
-  instrumentBreakers(metrics, Object.values(breakers));
+  instrumentBreakers(metrics, [...Object.values(breakers), ...(replica ? [replica.breaker] : [])]);
   instrumentPool(metrics, pool);
   const liftRide = createUpstream({
     name: 'lift-ride',
@@ -69,6 +94,7 @@ export function composeSkier(config: SkierConfig, log: Logger, lifecycle: Lifecy
   return skierAppDeps({
     log,
     pool,
+    replica,
     liftRide,
     breakers,
     statsTimeoutMs: config.STATS_TIMEOUT_MS,

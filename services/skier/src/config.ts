@@ -1,4 +1,4 @@
-import { port, positiveInt, processFields, refuseDevelopmentCredentials, url } from '@skico/config';
+import { optionalUrl, port, positiveInt, processFields, refuseDevelopmentCredentials, url } from '@skico/config';
 import { z } from 'zod';
 
 const developmentDatabaseUrl = 'postgres://skier_svc:skier-dev-password@127.0.0.1:5432/skico';
@@ -12,6 +12,10 @@ export const skierConfigSchema = z
       ['postgres', 'postgresql'],
       'Postgres URL of the skier service role (owns schema skier).',
     ),
+    DATABASE_READ_URL: optionalUrl(
+      ['postgres', 'postgresql'],
+      'Postgres URL of a read replica for the query side (the same role); empty: reads go to DATABASE_URL.',
+    ),
     LIFT_RIDE_URL: url('http://127.0.0.1:8083', ['http', 'https'], 'Base URL of the lift-ride service (season stats).'),
     STATS_TIMEOUT_MS: positiveInt(
       300,
@@ -20,6 +24,8 @@ export const skierConfigSchema = z
     PG_POOL_MAX: positiveInt(10, 'Largest number of Postgres connections of this process.'),
   })
   // In production the development passwords are refused: the process stops, naming the variable.
-  .superRefine(refuseDevelopmentCredentials({ DATABASE_URL: developmentDatabaseUrl }));
+  .superRefine(
+    refuseDevelopmentCredentials({ DATABASE_URL: developmentDatabaseUrl, DATABASE_READ_URL: developmentDatabaseUrl }),
+  );
 
 export type SkierConfig = z.infer<typeof skierConfigSchema>;

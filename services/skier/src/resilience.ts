@@ -4,6 +4,8 @@ import type { BreakerOptions } from '@skico/resilience';
 /** Every outbound dependency of the skier service and its knobs, in one place. */
 export const skierDependencies = {
   postgres: postgresBreakerOptions,
+  // The read replica's own breaker and bulkhead: while it is open, reads go to the primary.
+  'postgres-replica': { ...postgresBreakerOptions, name: 'postgres-replica' },
   'lift-ride': {
     name: 'lift-ride',
     // The default stats budget; the process sets it from STATS_TIMEOUT_MS. A call that had all of it and

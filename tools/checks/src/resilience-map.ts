@@ -27,6 +27,10 @@ export const resilienceMap: Record<string, BreakerOptions[]> = {
   ],
   'lift-ride (API and worker)': [
     { ...liftRideDependencies.postgres, capacity: CALLS_PER_CONNECTION * defaults.liftRide.PG_POOL_MAX },
+    {
+      ...liftRideDependencies['postgres-replica'],
+      capacity: CALLS_PER_CONNECTION * defaults.liftRide.PG_POOL_MAX,
+    },
     liftRideDependencies.redis,
     liftRideDependencies.rabbitmq,
     { ...liftRideDependencies.fallback, capacity: defaults.liftRide.FALLBACK_CONCURRENCY },
@@ -34,6 +38,7 @@ export const resilienceMap: Record<string, BreakerOptions[]> = {
   ],
   skier: [
     { ...skierDependencies.postgres, capacity: CALLS_PER_CONNECTION * defaults.skier.PG_POOL_MAX },
+    { ...skierDependencies['postgres-replica'], capacity: CALLS_PER_CONNECTION * defaults.skier.PG_POOL_MAX },
     skierDependencies['lift-ride'],
   ],
   resort: [{ ...resortDependencies.postgres, capacity: CALLS_PER_CONNECTION * defaults.skier.PG_POOL_MAX }],
@@ -137,6 +142,7 @@ way, and the status page reuses it. Test: \`services/gateway/test/operator-views
 | Redis (reads, idempotency) | reads go to Postgres; POSTs run without the idempotency record |
 | resort service (lift-ride) | resort metadata from the cache (10 s in process, ${defaults.liftRide.METADATA_TTL_SECONDS} s in Redis) |
 | lift-ride service (skier) | the profile answers without stats, \`degraded: true\` |
+| Postgres read replica (lift-ride queries, skier profile reads; \`DATABASE_READ_URL\`) | the read goes to the primary, through the primary's breaker, while the replica's breaker is open or its connection fails; a statement the replica rejected is not tried again |
 
 ## Abandoned database work ends
 

@@ -1,6 +1,6 @@
 import type { Redis } from '@skico/cache';
 import type { HealthDeps } from '@skico/contracts';
-import type { Upstream } from '@skico/http';
+import type { Replicas, Upstream } from '@skico/http';
 import type { Breaker } from '@skico/resilience';
 import type { UpstreamName } from '../upstream/types.ts';
 
@@ -29,23 +29,26 @@ async function redisState(redis: Redis, breaker: Breaker): Promise<DependencySta
 }
 
 export interface GatewayHealthSources {
-  upstreams: Record<UpstreamName, Upstream>;
-  breakers: Record<UpstreamName | 'redis', Breaker>;
+  upstreams: Record<UpstreamName, Replicas<Breaker>>;
   redis: Redis;
+  redisBreaker: Breaker;
 }
 
-/** The gateway's view of its dependencies: each upstream's readiness and breaker, and Redis. */
+/**
+ * The gateway's view of its dependencies: each upstream replica's readiness and breaker (under the
+ * replica's name: the service's, or the service's at the replica's address when it has several), and Redis.
+ */
 export async function gatewayHealth(deps: GatewayHealthSources): Promise<HealthDeps> {
-  const names = Object.keys(deps.upstreams) as UpstreamName[];
+  const replicas = (Object.keys(deps.upstreams) as UpstreamName[]).flatMap((n) => deps.upstreams[n].all);
   const states = await Promise.all([
-    ...names.map((n) => upstreamState(deps.upstreams[n], deps.breakers[n])),
-    redisState(deps.redis, deps.breakers.redis),
+    ...replicas.map((r) => upstreamState(r.upstream, r.breaker)),
+    redisState(deps.redis, deps.redisBreaker),
   ]);
   const dependencies: HealthDeps['dependencies'] = {};
-  names.forEach((name, i) => {
-    dependencies[name] = states[i] as DependencyState;
+  replicas.forEach((r, i) => {
+    dependencies[r.breaker.name] = states[i] as DependencyState;
   });
-  dependencies.redis = states[names.length] as DependencyState;
+  dependencies.redis = states[replicas.length] as DependencyState;
   const down = Object.values(dependencies).filter((d) => d.status !== 'up').length;
   const status = down === 0 ? 'up' : down === states.length ? 'down' : 'degraded';
   return { status, dependencies };

@@ -1,5 +1,5 @@
 import { AppError, DependencyUnavailable, isDependencyUnavailable } from '@skico/errors';
-import type { Upstream } from '@skico/http';
+import type { Replica, Replicas } from '@skico/http';
 import { type Breaker, type Bulkhead, nextDelay, type RetryBudget, type RetryPolicy } from '@skico/resilience';
 import type { ApiRequest } from './api-request.ts';
 import { forward } from './forward.ts';
@@ -19,8 +19,8 @@ class UpstreamFailed extends AppError {
 const failing = (status: number) => status === 500 || status === 502 || status === 504;
 
 export interface UpstreamCallDeps {
-  upstreams: Record<UpstreamName, Upstream>;
-  breakers: Record<UpstreamName, Breaker>;
+  /** Each upstream's replicas, each with its own pool and breaker. */
+  upstreams: Record<UpstreamName, Replicas<Breaker>>;
   bulkheads: Record<`${UpstreamName}:${TrafficClass}`, Bulkhead>;
   retry: RetryPolicy;
   budget: RetryBudget;
@@ -35,22 +35,28 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const ANSWER_MARGIN_MS = 50;
 
 /**
- * Calls an upstream for one request: bulkhead of its class, then the upstream's breaker, within the
- * request's deadline. A deadline too close to start the call, or one that the client shortened and that
+ * Calls an upstream for one request: bulkhead of its class, then a replica's breaker (round robin past
+ * open circuits), within the request's deadline. A deadline too close to start the call, or one that the client shortened and that
  * runs out, answers 504 (DeadlineExceeded) without counting against the upstream. Retries (safe or keyed
  * requests only) go outside the breaker, with decorrelated jitter or the upstream's Retry-After, and only
- * while the retry budget and the deadline allow.
+ * while the retry budget and the deadline allow, each to another replica than the last when one can serve.
  */
 export function createUpstreamCaller(deps: UpstreamCallDeps) {
-  const attempt = async (name: UpstreamName, trafficClass: TrafficClass, req: ApiRequest, due: AnswerDue) => {
+  const attempt = async (
+    name: UpstreamName,
+    trafficClass: TrafficClass,
+    req: ApiRequest,
+    due: AnswerDue,
+    replica: Replica<Breaker>,
+  ) => {
     const deadline = due.by - ANSWER_MARGIN_MS;
     try {
       return await deps.bulkheads[`${name}:${trafficClass}`].run(() => {
         const now = Date.now();
         // The gateway's own budget is the call's timeout; the client's, when shorter, its budget.
-        return deps.breakers[name].run(
+        return replica.breaker.run(
           async (signal) => {
-            const response = await forward(deps.upstreams[name], req, deadline, signal);
+            const response = await forward(replica.upstream, req, deadline, signal);
             if (failing(response.status)) throw new UpstreamFailed(response);
             return response;
           },
@@ -69,10 +75,12 @@ export function createUpstreamCaller(deps: UpstreamCallDeps) {
     const trafficClass: TrafficClass = req.method === 'GET' ? 'read' : 'write';
     deps.budget.recordRequest();
     let delay = 0;
+    let replica: Replica<Breaker> | undefined;
     for (let n = 1; ; n++) {
+      replica = deps.upstreams[name].pick(replica);
       let outcome: StoredResponse | DependencyUnavailable;
       try {
-        outcome = await attempt(name, trafficClass, req, due);
+        outcome = await attempt(name, trafficClass, req, due, replica);
       } catch (err) {
         if (!isDependencyUnavailable(err)) throw err;
         outcome = err;

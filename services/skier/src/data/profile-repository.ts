@@ -25,7 +25,8 @@ const requestHash = (body: SkierProfileBody) =>
     .update(JSON.stringify([body.name, body.homeCity ?? null, body.passType]))
     .digest('hex');
 
-export function createProfileRepository(pool: Pool) {
+/** Profiles over `pool`; a profile read goes to `reads` (a replica's pool, or the same pool). */
+export function createProfileRepository(pool: Pool, reads: Pool = pool) {
   return {
     /** Stores a new profile; its id comes from the identity sequence (above the course workload's ids). */
     async create(body: SkierProfileBody): Promise<SkierProfile> {
@@ -60,7 +61,9 @@ export function createProfileRepository(pool: Pool) {
     },
 
     async find(skierID: number): Promise<SkierProfile | undefined> {
-      const { rows } = await pool.query<SkierProfile>(`SELECT ${columns} FROM profiles WHERE skier_id = $1`, [skierID]);
+      const { rows } = await reads.query<SkierProfile>(`SELECT ${columns} FROM profiles WHERE skier_id = $1`, [
+        skierID,
+      ]);
       return rows[0];
     },
 

@@ -5,6 +5,7 @@ import { topologyMismatchOf } from './topology-mismatch.ts';
 export type { ChannelModel };
 
 export interface AmqpConnectionOptions {
+  /** One broker URL, or the nodes of a cluster as a comma-separated list (tried in order, then in turn). */
   url: string;
   log: Logger;
   /** Shown in the broker's connection list. */
@@ -32,15 +33,36 @@ export interface AmqpConnection {
    * @throws TopologyMismatch at once when the declared topology conflicts with the broker's.
    */
   ready: (timeoutMs: number) => Promise<void>;
+  /** host:port of the node the live connection goes to, or undefined while (re)connecting. */
+  node: () => string | undefined;
   close: () => Promise<void>;
 }
 
+/** The URLs of a comma-separated list, in order; a single URL is a list of one. */
+function brokerUrls(list: string): string[] {
+  const urls = list
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
+  if (urls.length === 0) throw new Error('no broker URL given');
+  return urls;
+}
+
+const nodeOf = (url: string) => {
+  const { hostname, port } = new URL(url);
+  return `${hostname}:${port || 5672}`;
+};
+
 /**
- * One RabbitMQ connection per process, re-established with capped exponential backoff whenever it drops,
- * with the topology declared again after each reconnect.
+ * One RabbitMQ connection per process, re-established whenever it drops, with the topology declared again
+ * after each reconnect. With several nodes, a lost or refused connection moves on to the next node at once;
+ * the backoff (capped, exponential) grows with each round in which no node answered.
  */
 export function createAmqpConnection(options: AmqpConnectionOptions): AmqpConnection {
   const { log } = options;
+  const urls = brokerUrls(options.url);
+  let index = 0;
+  let connectedNode: string | undefined;
   const listeners: ConnectListener[] = [];
   const waiters = new Set<{ wake: () => void; fail: (err: Error) => void }>();
   let connection: ChannelModel | undefined;
@@ -52,15 +74,19 @@ export function createAmqpConnection(options: AmqpConnectionOptions): AmqpConnec
 
   const schedule = () => {
     if (closing || failure) return;
-    const delay = Math.min(options.reconnectMaxMs ?? 5_000, (options.reconnectMinMs ?? 100) * 2 ** attempt);
+    const rounds = Math.floor(attempt / urls.length);
+    const delay = Math.min(options.reconnectMaxMs ?? 5_000, (options.reconnectMinMs ?? 100) * 2 ** rounds);
     attempt += 1;
     timer = setTimeout(() => void connect(), delay);
   };
 
   const connect = async () => {
     let candidate: ChannelModel | undefined;
+    const url = urls[index % urls.length] as string;
+    // The next attempt, after a failure or a loss, goes to the next node.
+    index += 1;
     try {
-      candidate = await amqp.connect(options.url, {
+      candidate = await amqp.connect(url, {
         timeout: options.connectTimeoutMs ?? 2_000,
         heartbeat: options.heartbeatSeconds ?? 5,
         clientProperties: { connection_name: options.name },
@@ -71,9 +97,12 @@ export function createAmqpConnection(options: AmqpConnectionOptions): AmqpConnec
       } as never);
       candidate.on('error', (err: Error) => log.warn({ err: err.message }, 'rabbitmq connection error'));
       candidate.once('close', () => {
-        if (connection === candidate) connection = undefined;
+        if (connection === candidate) {
+          connection = undefined;
+          connectedNode = undefined;
+        }
         if (!closing) {
-          log.warn('rabbitmq connection lost; reconnecting');
+          log.warn({ node: nodeOf(url) }, 'rabbitmq connection lost; reconnecting');
           schedule();
         }
       });
@@ -83,7 +112,8 @@ export function createAmqpConnection(options: AmqpConnectionOptions): AmqpConnec
         return;
       }
       connection = candidate;
-      if (attempt > 0) log.info('rabbitmq connected');
+      connectedNode = nodeOf(url);
+      if (attempt > 0) log.info({ node: connectedNode }, 'rabbitmq connected');
       attempt = 0;
       for (const waiter of waiters) waiter.wake();
     } catch (err) {
@@ -94,7 +124,7 @@ export function createAmqpConnection(options: AmqpConnectionOptions): AmqpConnec
         clearTimeout(timer);
         log.error({ err: mismatch.message, argument: mismatch.argument }, 'rabbitmq topology mismatch');
         for (const waiter of waiters) waiter.fail(mismatch);
-      } else log.warn({ err: (err as Error).message, attempt }, 'rabbitmq connect failed');
+      } else log.warn({ err: (err as Error).message, node: nodeOf(url), attempt }, 'rabbitmq connect failed');
       if (candidate) await candidate.close().catch(() => undefined);
       else schedule();
     }
@@ -104,6 +134,7 @@ export function createAmqpConnection(options: AmqpConnectionOptions): AmqpConnec
 
   return {
     current: () => connection,
+    node: () => connectedNode,
     onConnect: (listener) => {
       listeners.push(listener);
     },
@@ -135,6 +166,7 @@ export function createAmqpConnection(options: AmqpConnectionOptions): AmqpConnec
       clearTimeout(timer);
       const open = connection;
       connection = undefined;
+      connectedNode = undefined;
       if (open) await open.close().catch(() => undefined);
     },
   };

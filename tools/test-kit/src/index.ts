@@ -9,6 +9,7 @@ export {
 } from './fault-proxy.ts';
 export { freePort } from './free-port.ts';
 export { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from './otlp-receiver.ts';
+export { type PostgresNode, type PostgresReplicaSet, startPostgresReplica } from './postgres-replica.ts';
 export { type RabbitCluster, type RabbitNode, startRabbitCluster } from './rabbit-cluster.ts';
 export { uniqueName } from './unique-name.ts';
 export { viaProxy } from './via-proxy.ts';

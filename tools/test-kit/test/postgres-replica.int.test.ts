@@ -19,9 +19,7 @@ describe('a Postgres primary and streaming standby of the test own', () => {
       await pg.pauseReplay();
       await pg.sql(pg.primary, 'INSERT INTO t VALUES (2)');
       const behind = await pg.sql(pg.primary, 'SELECT pg_current_wal_lsn()');
-      await expect
-        .poll(() => pg.sql(pg.standby, `SELECT pg_last_wal_receive_lsn() >= '${behind}'::pg_lsn`))
-        .toBe('t');
+      await expect.poll(() => pg.sql(pg.standby, `SELECT pg_last_wal_receive_lsn() >= '${behind}'::pg_lsn`)).toBe('t');
       expect(await pg.sql(pg.standby, 'SELECT count(*) FROM t')).toBe('1');
       await pg.resumeReplay();
       await expect.poll(() => pg.sql(pg.standby, 'SELECT count(*) FROM t'), { timeout: 10_000 }).toBe('2');

@@ -19,8 +19,11 @@ export function refuseDevelopmentCredentials(developmentUrls: Record<string, str
     if (config.NODE_ENV !== 'production') return;
     for (const [variable, developmentUrl] of Object.entries(developmentUrls)) {
       const dev = credentials(developmentUrl);
-      const used = credentials(String(config[variable] ?? ''));
-      if (dev?.password && used?.password === dev.password) {
+      // A variable may list several URLs (the nodes of a cluster, the replicas of a service).
+      const used = String(config[variable] ?? '')
+        .split(',')
+        .map((u) => credentials(u.trim()));
+      if (dev?.password && used.some((u) => u?.password === dev.password)) {
         ctx.addIssue({
           code: 'custom',
           path: [variable],

@@ -1,4 +1,13 @@
-import { flag, optionalUrl, port, positiveInt, processFields, refuseDevelopmentCredentials, url } from '@skico/config';
+import {
+  flag,
+  optionalUrl,
+  port,
+  positiveInt,
+  processFields,
+  refuseDevelopmentCredentials,
+  url,
+  urlList,
+} from '@skico/config';
 import { MAX_RIDES_PER_MESSAGE } from '@skico/contracts';
 import { z } from 'zod';
 
@@ -20,7 +29,11 @@ export const liftRideConfigSchema = z
       'Postgres URL of a read replica for the query side (the same role); empty: reads go to DATABASE_URL.',
     ),
     REDIS_URL: url('redis://127.0.0.1:6379', ['redis', 'rediss'], 'Redis URL (read cache, metadata cache).'),
-    AMQP_URL: url(developmentAmqpUrl, ['amqp', 'amqps'], 'RabbitMQ URL (the lift-ride queue).'),
+    AMQP_URL: urlList(
+      developmentAmqpUrl,
+      ['amqp', 'amqps'],
+      "RabbitMQ URL (the lift-ride queue), or a cluster's nodes as a comma-separated list: the process connects to the first node that answers and moves on to another when it is lost.",
+    ),
     RESORT_URL: url('http://127.0.0.1:8081', ['http', 'https'], 'Base URL of the resort service (lift metadata).'),
     NAMESPACE: z
       .string()

@@ -73,6 +73,22 @@ describe('secrets in production', () => {
     ).not.toThrow();
   });
 
+  it('when AMQP_URL lists the nodes of a cluster, then it loads, and the development password on any node is refused in production', () => {
+    const prod = {
+      NODE_ENV: 'production',
+      DATABASE_URL: `postgres://liftride_svc:${'p'.repeat(24)}@db.internal:5432/skico`,
+    };
+    const nodes = ['mq-0', 'mq-1', 'mq-2'].map((host) => `amqps://skico:another-password@${host}.internal:5671`);
+    expect(loadConfig(liftRideConfigSchema, { ...prod, AMQP_URL: nodes.join(',') }).AMQP_URL).toBe(nodes.join(','));
+    expect(() => loadConfig(liftRideConfigSchema, { ...prod, AMQP_URL: `${nodes[0]},http://mq-1.internal` })).toThrow(
+      /AMQP_URL/,
+    );
+    const withDevelopment = `${nodes[0]},amqp://guest:guest@127.0.0.1:5672`;
+    expect(() => loadConfig(liftRideConfigSchema, { ...prod, AMQP_URL: withDevelopment })).toThrow(
+      /AMQP_URL: the development/,
+    );
+  });
+
   it('when not in production, then the development defaults load as before', () => {
     for (const schema of [gatewayConfigSchema, resortConfigSchema, skierConfigSchema, liftRideConfigSchema]) {
       expect(() => loadConfig(schema, {})).not.toThrow();

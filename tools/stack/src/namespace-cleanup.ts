@@ -10,7 +10,7 @@ import { Redis } from 'ioredis';
 export async function removeNamespace(options: { namespace: string; amqpUrl: string; redisUrl: string }) {
   if (!options.namespace) throw new Error('refusing to clean up the default (empty) namespace');
   const topology = liftRideTopology(options.namespace);
-  const connection = await amqp.connect(options.amqpUrl, { timeout: 5_000 } as never);
+  const connection = await firstNode(options.amqpUrl.split(',').map((u) => u.trim()));
   try {
     const channel = await connection.createChannel();
     for (const queue of [topology.queue, topology.deadQueue]) await channel.deleteQueue(queue);
@@ -31,4 +31,17 @@ export async function removeNamespace(options: { namespace: string; amqpUrl: str
   } finally {
     redis.disconnect();
   }
+}
+
+/** The first node of the list that accepts a connection (the URL may list a cluster's nodes). */
+async function firstNode(urls: string[]) {
+  let last: unknown;
+  for (const url of urls) {
+    try {
+      return await amqp.connect(url, { timeout: 5_000 } as never);
+    } catch (err) {
+      last = err;
+    }
+  }
+  throw last;
 }

@@ -32,7 +32,7 @@ if (!Number.isInteger(limit) || limit < 1) {
 }
 const config = loadConfig(liftRideConfigSchema, process.env);
 const topology = liftRideTopology(config.NAMESPACE);
-const connection = await amqp.connect(config.AMQP_URL, { timeout: 5_000 } as never);
+const connection = await firstNode(config.AMQP_URL.split(',').map((u) => u.trim()));
 try {
   const channel = await connection.createConfirmChannel();
   if (command === 'list') {
@@ -47,4 +47,17 @@ try {
   await channel.close();
 } finally {
   await connection.close();
+}
+
+/** The first node of the list that accepts a connection (AMQP_URL may list a cluster's nodes). */
+async function firstNode(urls: string[]) {
+  let last: unknown;
+  for (const url of urls) {
+    try {
+      return await amqp.connect(url, { timeout: 5_000 } as never);
+    } catch (err) {
+      last = err;
+    }
+  }
+  throw last;
 }

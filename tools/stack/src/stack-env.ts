@@ -1,4 +1,5 @@
 import { type ProcessSpec, processes, type ServiceSchema, serviceSchemas } from './processes.ts';
+import { countOf, REPLICA_PORT_STEP, type ReplicaSpec, replicaName, type Scale } from './replicas.ts';
 
 export interface StackSettings {
   /** Postgres host and port, as host:port. */
@@ -8,7 +9,13 @@ export interface StackSettings {
   amqpUrl: string;
   /** Prefix of every Redis key and RabbitMQ name, so that test runs do not meet. */
   namespace: string;
+  /**
+   * Ports by process name (and `<process>:ops`); a further replica's (`lift-ride-2`) defaults to its
+   * process's port plus 100 per replica.
+   */
   ports: Record<string, number>;
+  /** Replicas of each process, by process name; one of each by default. */
+  scale?: Scale;
   host: string;
   logLevel: string;
   /** OTLP/HTTP base URL every process sends its traces to (OTEL_EXPORTER_OTLP_ENDPOINT); empty: tracing off. */
@@ -62,22 +69,41 @@ function schemaOf(service: string): ServiceSchema {
   return schema;
 }
 
+/** The port of a process or replica (`lift-ride-2`), or of its internal listener (`gateway-2:ops`). */
+export function portOf(settings: Pick<StackSettings, 'ports'>, key: string): number {
+  const given = settings.ports[key];
+  if (given !== undefined) return given;
+  const match = /^(.*)-(\d+)(:ops)?$/.exec(key);
+  const first = match ? settings.ports[`${match[1]}${match[3] ?? ''}`] : undefined;
+  if (!match || first === undefined) throw new Error(`no port for ${key}`);
+  return first + REPLICA_PORT_STEP * (Number(match[2]) - 1);
+}
+
+/** The base URLs of every replica of a process, comma-separated, as the services read them. */
+function replicaUrls(settings: StackSettings, name: string): string {
+  return Array.from(
+    { length: countOf(settings.scale, name) },
+    (_, i) => `http://${settings.host}:${portOf(settings, replicaName(name, i))}`,
+  ).join(',');
+}
+
 /** The environment of one process of the stack: the same variable names the compose file sets. */
-export function processEnv(spec: ProcessSpec, settings: StackSettings): Record<string, string> {
+export function processEnv(spec: ProcessSpec | ReplicaSpec, settings: StackSettings): Record<string, string> {
   const url = (name: string) => `http://${settings.host}:${settings.ports[name]}`;
+  const urls = (name: string) => replicaUrls(settings, name);
+  const base = 'replicaOf' in spec ? spec.replicaOf : spec.name;
+  const ops = opsListeners[base];
   const env: Record<string, string> = {
     HOST: settings.host,
     LOG_LEVEL: settings.logLevel,
-    [spec.portVar]: String(settings.ports[spec.name]),
-    ...(opsListeners[spec.name]
-      ? { [opsListeners[spec.name]?.portVar as string]: String(settings.ports[opsPortKey(spec.name)]) }
-      : {}),
+    [spec.portVar]: String(portOf(settings, spec.name)),
+    ...(ops ? { [ops.portVar]: String(portOf(settings, opsPortKey(spec.name))) } : {}),
     // Always set, empty when off: a process never picks up a collector from the environment it was started in.
     OTEL_EXPORTER_OTLP_ENDPOINT: settings.tracesEndpoint,
     NODE_OPTIONS: `--max-old-space-size=${settings.heapLimitMb}`,
     ...settings.extra,
   };
-  const service = spec.name === 'lift-ride-worker' ? 'lift-ride' : spec.name;
+  const service = base === 'lift-ride-worker' ? 'lift-ride' : base;
   if (service !== 'gateway') env.DATABASE_URL = databaseUrl(settings, schemaOf(service));
   if (service === 'lift-ride') {
     env.REDIS_URL = settings.redisUrl;
@@ -89,9 +115,9 @@ export function processEnv(spec: ProcessSpec, settings: StackSettings): Record<s
   if (service === 'gateway') {
     env.REDIS_URL = settings.redisUrl;
     env.NAMESPACE = settings.namespace;
-    env.RESORT_URL = url('resort');
-    env.SKIER_URL = url('skier');
-    env.LIFT_RIDE_URL = url('lift-ride');
+    env.RESORT_URL = urls('resort');
+    env.SKIER_URL = urls('skier');
+    env.LIFT_RIDE_URL = urls('lift-ride');
     env.LIFT_RIDE_WORKER_URL = url('lift-ride-worker');
   }
   return settings.rewrite ? settings.rewrite(spec.name, env) : env;

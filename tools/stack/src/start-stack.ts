@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { prepareDatabase } from './database.ts';
 import { processes } from './processes.ts';
-import { defaultSettings, opsListeners, opsPortKey, processEnv, type StackSettings } from './stack-env.ts';
+import { countOf, replicaName, replicasOf, type Scale } from './replicas.ts';
+import { defaultSettings, opsListeners, opsPortKey, portOf, processEnv, type StackSettings } from './stack-env.ts';
 import { createSupervisor, type SupervisorOptions } from './supervisor.ts';
 
 export interface StackOptions extends Partial<Omit<SupervisorOptions, 'onLine'>> {
@@ -11,6 +12,8 @@ export interface StackOptions extends Partial<Omit<SupervisorOptions, 'onLine'>>
   readyTimeoutMs?: number;
   /** Only these processes (by name); all by default. */
   only?: string[];
+  /** Replicas of each process, by name (`worker` stands for lift-ride-worker); one of each by default. */
+  scale?: Scale;
   /** The superuser URL the database is prepared with; its host should be `settings.postgres`. */
   adminUrl?: string;
 }
@@ -41,6 +44,7 @@ export async function startStack(options: StackOptions = {}) {
     ...defaultSettings,
     ...options.settings,
     ports: { ...defaultSettings.ports, ...options.settings?.ports },
+    ...(options.scale ? { scale: options.scale } : {}),
   };
   await prepareDatabase(settings, options.adminUrl);
   const supervisor = createSupervisor({
@@ -49,8 +53,12 @@ export async function startStack(options: StackOptions = {}) {
     stopTimeoutMs: options.stopTimeoutMs ?? 15_000,
     nodeArgs: options.nodeArgs,
   });
-  const selected = processes.filter((p) => !options.only || options.only.includes(p.name));
-  const urlOf = (name: string) => `http://${settings.host}:${settings.ports[name]}`;
+  const selected = replicasOf(
+    processes.filter((p) => !options.only || options.only.includes(p.name)),
+    settings.scale,
+  );
+  /** The URL of a process or of one of its replicas (`lift-ride-2`). */
+  const urlOf = (name: string) => `http://${settings.host}:${portOf(settings, name)}`;
   try {
     for (const spec of selected) supervisor.start(spec, processEnv(spec, settings));
     await Promise.all(selected.map((spec) => waitForReady(urlOf(spec.name), options.readyTimeoutMs ?? 30_000)));
@@ -59,9 +67,27 @@ export async function startStack(options: StackOptions = {}) {
     throw err;
   }
   /** Where a process serves /metrics and /health/deps: its internal listener when it has one (the gateway). */
-  const opsUrlOf = (name: string) =>
-    opsListeners[name] ? `http://${settings.host}:${settings.ports[opsPortKey(name)]}` : urlOf(name);
-  return { settings, supervisor, urlOf, opsUrlOf, gatewayUrl: urlOf('gateway'), stop: () => supervisor.stop() };
+  const opsUrlOf = (name: string) => {
+    const replica = selected.find((r) => r.name === name);
+    return opsListeners[replica?.replicaOf ?? name]
+      ? `http://${settings.host}:${portOf(settings, opsPortKey(name))}`
+      : urlOf(name);
+  };
+  /** Every replica of a process: its name (for the supervisor's signals and restarts), URL and ops URL. */
+  const replicas = (name: string) =>
+    Array.from({ length: countOf(settings.scale, name) }, (_, i) => {
+      const replica = replicaName(name, i);
+      return { name: replica, url: urlOf(replica), opsUrl: opsUrlOf(replica) };
+    });
+  return {
+    settings,
+    supervisor,
+    urlOf,
+    opsUrlOf,
+    replicas,
+    gatewayUrl: urlOf('gateway'),
+    stop: () => supervisor.stop(),
+  };
 }
 
 export type RunningStack = Awaited<ReturnType<typeof startStack>>;

@@ -3,6 +3,7 @@ import { freePort, uniqueName } from '@skico/test-kit';
 import { defaultAdminUrl } from './database.ts';
 import { removeNamespace } from './namespace-cleanup.ts';
 import { processes, serviceSchemas } from './processes.ts';
+import { replicasOf } from './replicas.ts';
 import { databaseUrl, opsListeners, opsPortKey, processEnv, type StackSettings } from './stack-env.ts';
 import { type StackOptions, startStack } from './start-stack.ts';
 
@@ -22,8 +23,10 @@ export async function startTestStack(options: TestStackOptions = {}) {
   const database = uniqueName('skico_t');
   const namespace = `${uniqueName('t').replaceAll('_', '-')}-`;
   const ports: Record<string, number> = {};
-  for (const p of processes) ports[p.name] = await freePort();
-  for (const name of Object.keys(opsListeners)) ports[opsPortKey(name)] = await freePort();
+  for (const p of replicasOf(processes, options.scale)) {
+    ports[p.name] = await freePort();
+    if (opsListeners[p.replicaOf]) ports[opsPortKey(p.name)] = await freePort();
+  }
   const lines: string[] = [];
   const onLine = (name: string, line: string) => {
     lines.push(`${name}: ${line}`);

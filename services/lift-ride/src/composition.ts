@@ -1,8 +1,9 @@
 import { createCache, createRedisClient, reconnectWhenOpen, redisReady } from '@skico/cache';
 import { liftRideTopology } from '@skico/contracts';
 import {
+  baseUrlList,
   createMetricsRegistry,
-  createUpstream,
+  createReplicas,
   instrumentBreakers,
   instrumentCache,
   instrumentPool,
@@ -112,9 +113,15 @@ export async function composeApi(config: LiftRideConfig, log: Logger, lifecycle:
   );
   const rabbitmq = createBreaker(liftRideDependencies.rabbitmq);
   const fallback = createBreaker({ ...liftRideDependencies.fallback, capacity: config.FALLBACK_CONCURRENCY });
-  const resortBreaker = createBreaker(liftRideDependencies.resort);
-  const resort = createUpstream({ name: 'resort', baseUrl: config.RESORT_URL, connections: 16 });
+  // A pool and a breaker per resort replica, named after its address when there are several.
+  const resort = createReplicas({
+    name: 'resort',
+    baseUrls: baseUrlList(config.RESORT_URL),
+    connections: 16,
+    breaker: (name) => createBreaker({ ...liftRideDependencies.resort, name }),
+  });
   lifecycle.onShutdown('resort client', () => resort.close());
+  const resortBreakers = resort.all.map((r) => r.breaker);
   // Waits briefly for the broker so that the first rides are queued; without it they take the fallback. A
   // queue that exists with other arguments is a configuration error that no retry mends: the start fails.
   await clients.amqp.ready(5_000).catch((err) => {
@@ -127,8 +134,7 @@ export async function composeApi(config: LiftRideConfig, log: Logger, lifecycle:
   instrumentQueues(metrics, { depth: clients.inspector.depth, ...clients.topology });
 
   const metadata = createResortMetadata({
-    upstream: resort,
-    breaker: resortBreaker,
+    resort,
     cache: clients.cache,
     localTtlMs: 10_000,
     sharedTtlSeconds: config.METADATA_TTL_SECONDS,
@@ -172,7 +178,7 @@ export async function composeApi(config: LiftRideConfig, log: Logger, lifecycle:
     readTtlSeconds: config.READ_CACHE_TTL_SECONDS,
     waitTimesTtlSeconds: config.WAIT_TIMES_TTL_SECONDS,
   });
-  const breakers = [clients.postgres, clients.redisBreaker, rabbitmq, fallback, resortBreaker];
+  const breakers = [clients.postgres, clients.redisBreaker, rabbitmq, fallback, ...resortBreakers];
   instrumentBreakers(metrics, [...breakers, ...(replica ? [replica.breaker] : [])]);
   return {
     log,
@@ -183,7 +189,7 @@ export async function composeApi(config: LiftRideConfig, log: Logger, lifecycle:
     readiness: { postgres: () => clients.postgres.run(() => clients.pool.query('SELECT 1')) },
     healthDeps: liftRideHealthDeps({
       ...clients,
-      breakers: [clients.postgres, rabbitmq, fallback, resortBreaker, ...(replica ? [replica.breaker] : [])],
+      breakers: [clients.postgres, rabbitmq, fallback, ...resortBreakers, ...(replica ? [replica.breaker] : [])],
     }),
     isDraining: lifecycle.isShuttingDown,
   };

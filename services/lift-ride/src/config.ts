@@ -34,7 +34,11 @@ export const liftRideConfigSchema = z
       ['amqp', 'amqps'],
       "RabbitMQ URL (the lift-ride queue), or a cluster's nodes as a comma-separated list: the process connects to the first node that answers and moves on to another when it is lost.",
     ),
-    RESORT_URL: url('http://127.0.0.1:8081', ['http', 'https'], 'Base URL of the resort service (lift metadata).'),
+    RESORT_URL: urlList(
+      'http://127.0.0.1:8081',
+      ['http', 'https'],
+      "Base URLs of the resort service's replicas (lift metadata), comma-separated (one URL: one replica); calls go round robin past a replica whose breaker is open.",
+    ),
     NAMESPACE: z
       .string()
       .regex(/^[a-z0-9-]*$/)

@@ -14,7 +14,7 @@ export interface SkierDeps {
   /** Budget of the stats call of a profile read, in ms; past it the answer is degraded. */
   statsTimeoutMs: number;
   /** Shown on /health/deps. */
-  breakers: { postgres: Breaker; liftRide: Breaker };
+  breakers: { postgres: Breaker; liftRide: Breaker[] };
   readiness: HealthChecks;
   metrics?: Registry;
   isDraining?: () => boolean;
@@ -32,7 +32,7 @@ export function createApp(deps: SkierDeps) {
       profileHandlers({ profiles: deps.profiles, fetchStats: deps.fetchStats, statsTimeoutMs: deps.statsTimeoutMs }),
     ),
     routes: (app) => {
-      app.use(healthDepsRouter({ breakers: [deps.breakers.postgres, deps.breakers.liftRide] }));
+      app.use(healthDepsRouter({ breakers: [deps.breakers.postgres, ...deps.breakers.liftRide] }));
     },
   });
 }

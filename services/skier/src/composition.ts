@@ -1,11 +1,12 @@
 import {
+  baseUrlList,
   createMetricsRegistry,
-  createUpstream,
+  createReplicas,
   instrumentBreakers,
   instrumentPool,
   type Lifecycle,
   type Registry,
-  type Upstream,
+  type Replicas,
 } from '@skico/http';
 import type { Logger } from '@skico/log';
 import { CALLS_PER_CONNECTION, createPool, guardPool, type Pool, readPool } from '@skico/pg';
@@ -26,8 +27,9 @@ export function skierAppDeps(clients: {
   pool: Pool;
   /** A read replica with its own breaker: profile reads go to it, and to the primary while it is down. */
   replica?: { pool: Pool; breaker: Breaker };
-  liftRide: Upstream;
-  breakers: { postgres: Breaker; liftRide: Breaker };
+  /** The lift-ride service's replicas, each with its own breaker. */
+  liftRide: Replicas<Breaker>;
+  breakers: { postgres: Breaker };
   /** Budget of the stats call of a profile read, in ms; past it the answer is degraded. */
   statsTimeoutMs: number;
   metrics?: Registry;
@@ -45,9 +47,9 @@ export function skierAppDeps(clients: {
   return {
     log: clients.log,
     profiles: createProfileRepository(pool, reads),
-    fetchStats: createLiftRideStats(clients.liftRide, clients.breakers.liftRide),
+    fetchStats: createLiftRideStats(clients.liftRide),
     statsTimeoutMs: clients.statsTimeoutMs,
-    breakers: clients.breakers,
+    breakers: { postgres: clients.breakers.postgres, liftRide: clients.liftRide.all.map((r) => r.breaker) },
     // The lift-ride service is not a readiness check: without it, profiles are still served (degraded).
     // Through the breaker: a probe cannot pile up on a hung Postgres.
     readiness: { postgres: () => pool.query('SELECT 1') },
@@ -62,8 +64,6 @@ export function composeSkier(config: SkierConfig, log: Logger, lifecycle: Lifecy
   lifecycle.onShutdown('postgres', () => pool.end());
   const breakers = {
     postgres: createBreaker({ ...skierDependencies.postgres, capacity: CALLS_PER_CONNECTION * config.PG_POOL_MAX }),
-    // The stats budget is the breaker's timeout: a call that had all of it and did not answer counts.
-    liftRide: createBreaker({ ...skierDependencies['lift-ride'], timeoutMs: config.STATS_TIMEOUT_MS }),
   };
   const replica = config.DATABASE_READ_URL
     ? {
@@ -81,16 +81,22 @@ export function composeSkier(config: SkierConfig, log: Logger, lifecycle: Lifecy
     : undefined;
   if (replica) lifecycle.onShutdown('postgres replica', () => replica.pool.end());
   const metrics = createMetricsRegistry('skier');
-  instrumentBreakers(metrics, [...Object.values(breakers), ...(replica ? [replica.breaker] : [])]);
   instrumentPool(metrics, pool);
-  const liftRide = createUpstream({
+  const liftRide = createReplicas({
     name: 'lift-ride',
-    baseUrl: config.LIFT_RIDE_URL,
+    baseUrls: baseUrlList(config.LIFT_RIDE_URL),
     connections: 16,
     // A connect slower than the whole stats budget cannot help.
     connectTimeoutMs: config.STATS_TIMEOUT_MS,
+    // The stats budget is each replica's breaker timeout: a call that had all of it and did not answer counts.
+    breaker: (name) => createBreaker({ ...skierDependencies['lift-ride'], name, timeoutMs: config.STATS_TIMEOUT_MS }),
   });
   lifecycle.onShutdown('lift-ride client', () => liftRide.close());
+  instrumentBreakers(metrics, [
+    ...Object.values(breakers),
+    ...liftRide.all.map((r) => r.breaker),
+    ...(replica ? [replica.breaker] : []),
+  ]);
   return skierAppDeps({
     log,
     pool,

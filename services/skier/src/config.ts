@@ -1,4 +1,12 @@
-import { optionalUrl, port, positiveInt, processFields, refuseDevelopmentCredentials, url } from '@skico/config';
+import {
+  optionalUrl,
+  port,
+  positiveInt,
+  processFields,
+  refuseDevelopmentCredentials,
+  url,
+  urlList,
+} from '@skico/config';
 import { z } from 'zod';
 
 const developmentDatabaseUrl = 'postgres://skier_svc:skier-dev-password@127.0.0.1:5432/skico';
@@ -16,7 +24,11 @@ export const skierConfigSchema = z
       ['postgres', 'postgresql'],
       'Postgres URL of a read replica for the query side (the same role); empty: reads go to DATABASE_URL.',
     ),
-    LIFT_RIDE_URL: url('http://127.0.0.1:8083', ['http', 'https'], 'Base URL of the lift-ride service (season stats).'),
+    LIFT_RIDE_URL: urlList(
+      'http://127.0.0.1:8083',
+      ['http', 'https'],
+      "Base URLs of the lift-ride service's replicas (season stats), comma-separated (one URL: one replica); calls go round robin past a replica whose breaker is open.",
+    ),
     STATS_TIMEOUT_MS: positiveInt(
       300,
       'Time budget for the season stats of a profile read, in ms; past it the profile is answered without stats (degraded).',

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createUpstream, listen } from '@skico/http';
+import { baseUrlList, createReplicas, listen } from '@skico/http';
 import { createPool, dropDatabase, type Pool } from '@skico/pg';
 import { createBreaker } from '@skico/resilience';
 import { databaseUrl, defaultAdminUrl, prepareDatabase, serviceSchemas } from '@skico/stack';
@@ -36,11 +36,13 @@ export async function startSkierApp(options: {
   });
   const log = pino({ level: 'warn' }, sink);
   const pool = createPool({ url: databaseUrl(settings, schema), applicationName: 'skier-test', log });
-  const liftRide = createUpstream({ name: 'lift-ride', baseUrl: options.liftRideUrl, connections: 4 });
-  const breakers = {
-    postgres: createBreaker(skierDependencies.postgres),
-    liftRide: createBreaker({ ...skierDependencies['lift-ride'], timeoutMs: options.statsTimeoutMs }),
-  };
+  const liftRide = createReplicas({
+    name: 'lift-ride',
+    baseUrls: baseUrlList(options.liftRideUrl),
+    connections: 4,
+    breaker: (name) => createBreaker({ ...skierDependencies['lift-ride'], name, timeoutMs: options.statsTimeoutMs }),
+  });
+  const breakers = { postgres: createBreaker(skierDependencies.postgres) };
   const app = createApp(skierAppDeps({ log, pool, liftRide, breakers, statsTimeoutMs: options.statsTimeoutMs }));
   const server = await listen(app, { port: 0 });
 

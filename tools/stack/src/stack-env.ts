@@ -109,9 +109,9 @@ export function processEnv(spec: ProcessSpec | ReplicaSpec, settings: StackSetti
     env.REDIS_URL = settings.redisUrl;
     env.AMQP_URL = settings.amqpUrl;
     env.NAMESPACE = settings.namespace;
-    env.RESORT_URL = url('resort');
+    env.RESORT_URL = urls('resort');
   }
-  if (service === 'skier') env.LIFT_RIDE_URL = url('lift-ride');
+  if (service === 'skier') env.LIFT_RIDE_URL = urls('lift-ride');
   if (service === 'gateway') {
     env.REDIS_URL = settings.redisUrl;
     env.NAMESPACE = settings.namespace;

@@ -35,8 +35,7 @@ describe('resort metadata', () => {
     // A short window: the breaker keeps a little per call until its window turns, which is not what is measured.
     const breaker = createBreaker({ ...liftRideDependencies.resort, rollingWindowMs: 1_000 });
     const metadata = createResortMetadata({
-      upstream: unknownResorts,
-      breaker,
+      resort: { pick: () => ({ upstream: unknownResorts, breaker }) },
       cache: coldCache,
       localTtlMs: 60_000,
       sharedTtlSeconds: 60,

@@ -1,15 +1,14 @@
 import type { Cache } from '@skico/cache';
 import type { ResortDetail } from '@skico/contracts';
 import { DependencyUnavailable } from '@skico/errors';
-import type { Upstream } from '@skico/http';
+import type { Replicas } from '@skico/http';
 import type { Breaker } from '@skico/resilience';
 import { LRUCache } from 'lru-cache';
 import type { ResortMetadata } from '../domain/check-ride.ts';
 
 export interface MetadataOptions {
-  upstream: Upstream;
-  /** Guards the resort service; its timeout bounds each metadata call. */
-  breaker: Breaker;
+  /** The resort service's replicas, each guarded by its breaker, whose timeout bounds each metadata call. */
+  resort: Pick<Replicas<Breaker>, 'pick'>;
   cache: Cache;
   /** How long this process keeps a resort's metadata without asking Redis again. */
   localTtlMs: number;
@@ -35,8 +34,9 @@ export function createResortMetadata(options: MetadataOptions): ResortMetadata {
   });
 
   const fetchResort = async (resortID: number): Promise<ResortDetail | undefined> => {
-    return options.breaker.run(async (signal) => {
-      const answer = await options.upstream.json<ResortDetail>({
+    const { upstream, breaker } = options.resort.pick();
+    return breaker.run(async (signal) => {
+      const answer = await upstream.json<ResortDetail>({
         method: 'GET',
         path: `/resorts/${resortID}`,
         timeoutMs: 30_000,

@@ -1,6 +1,6 @@
 import { pathBuilder, type SkierStats, skierStats } from '@skico/contracts';
 import { DependencyUnavailable } from '@skico/errors';
-import type { Upstream } from '@skico/http';
+import type { Replicas, Upstream } from '@skico/http';
 import { type Breaker, isDeadline } from '@skico/resilience';
 
 export interface StatsRequest {
@@ -14,13 +14,14 @@ export interface StatsRequest {
 export type FetchStats = (request: StatsRequest) => Promise<SkierStats>;
 
 /**
- * Reads a skier's ride stats from the lift-ride service's internal operation `getSkierSeasonStats`, through
- * its breaker: once the lift-ride service is known to be failing, profiles degrade at once instead of after
- * the stats budget.
+ * Reads a skier's ride stats from the lift-ride service's internal operation `getSkierSeasonStats`, from one
+ * of its replicas (round robin past an open circuit) through that replica's breaker: once every replica is
+ * known to be failing, profiles degrade at once instead of after the stats budget.
  * @throws DependencyUnavailable when it cannot be reached in time, fails, or answers something unexpected.
  */
-export function createLiftRideStats(upstream: Upstream, breaker: Breaker): FetchStats {
+export function createLiftRideStats(liftRide: Replicas<Breaker>): FetchStats {
   return async ({ timeoutMs, ...request }) => {
+    const { upstream, breaker } = liftRide.pick();
     try {
       // The breaker's timeout is the stats budget (STATS_TIMEOUT_MS); `timeoutMs` is shorter only when the
       // caller's deadline is, and a call that runs out of that does not count against the lift-ride service.
@@ -35,7 +36,7 @@ export function createLiftRideStats(upstream: Upstream, breaker: Breaker): Fetch
       );
     } catch (error) {
       // The profile degrades either way; its log says why.
-      if (isDeadline(error)) throw new DependencyUnavailable(upstream.name, 'timeout', { cause: error });
+      if (isDeadline(error)) throw new DependencyUnavailable(liftRide.name, 'timeout', { cause: error });
       throw error;
     }
   };

@@ -39,7 +39,7 @@ const NEGATIVE = '\u0000none';
  * invalidation (the race of plain cache-aside).
  */
 const TOMBSTONE = '\u0000gone';
-const TOMBSTONE_SECONDS = 5;
+export const TOMBSTONE_SECONDS = 5;
 /** SET key TOMBSTONE EX seconds for every key, in one atomic call. */
 const BURY_SCRIPT = "for _, key in ipairs(KEYS) do redis.call('SET', key, ARGV[1], 'EX', ARGV[2]) end";
 

@@ -1,4 +1,12 @@
-export { type Cache, type CacheStats, createCache, jitter, type ReadOptions, type RedisGuard } from './cache-aside.ts';
+export {
+  type Cache,
+  type CacheStats,
+  createCache,
+  jitter,
+  type ReadOptions,
+  type RedisGuard,
+  TOMBSTONE_SECONDS,
+} from './cache-aside.ts';
 export {
   createRedisClient,
   type Redis,

@@ -18,4 +18,5 @@ export {
   withTransaction,
 } from './pool.ts';
 export { readPool } from './read-pool.ts';
+export { type ReplicaLag, watchReplicaLag } from './replica-lag.ts';
 export { dropDatabase, type ServiceDatabase, setupDatabase } from './setup-database.ts';

@@ -26,6 +26,20 @@ describe('readPool', () => {
     expect(fellBack).toEqual([error]);
   });
 
+  it('when the replica is not to be used (it lags), then the read goes to the primary without asking it', async () => {
+    let asked = 0;
+    const pool = readPool({
+      replica: fakePool(async () => {
+        asked += 1;
+        return { rows: [{ from: 'replica' }] };
+      }),
+      primary: fakePool(rows('primary')),
+      useReplica: () => false,
+    });
+    expect((await pool.query('SELECT 1')).rows).toEqual([{ from: 'primary' }]);
+    expect(asked).toBe(0);
+  });
+
   it('when the replica rejects the statement, then the error is the caller’s and the primary is not asked', async () => {
     const rejected = Object.assign(new Error('division by zero'), { code: '22012', severity: 'ERROR' });
     let asked = 0;

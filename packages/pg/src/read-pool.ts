@@ -5,16 +5,23 @@ import type { Pool } from './pool.ts';
 
 /**
  * A pool for the query side: every `query` runs on the replica (a pool already guarded by its own
- * breaker) and, while the replica is down (its breaker open or refusing, a connection error), on the
- * primary instead. A statement the replica rejected is the caller's error, as it would be the primary's.
+ * breaker) and, while the replica is down (its breaker open or refusing, a connection error) or
+ * `useReplica` says no (it lags too far), on the primary instead. A statement the replica rejected is the
+ * caller's error, as it would be the primary's.
  */
-export function readPool(pools: { replica: Pool; primary: Pool; onFallback?: (error: unknown) => void }): Pool {
+export function readPool(pools: {
+  replica: Pool;
+  primary: Pool;
+  useReplica?: () => boolean;
+  onFallback?: (error: unknown) => void;
+}): Pool {
   const { replica, primary } = pools;
   return new Proxy(replica, {
     get(target, property, receiver) {
       if (property === 'query') {
         return async (...args: unknown[]) => {
           const query = (pool: Pool) => (pool.query as (...a: unknown[]) => Promise<unknown>)(...args);
+          if (pools.useReplica && !pools.useReplica()) return query(primary);
           try {
             return await query(target);
           } catch (err) {

@@ -19,7 +19,7 @@ import {
   declareQueueTopology,
   isTopologyMismatch,
 } from '@skico/messaging';
-import { CALLS_PER_CONNECTION, createPool, guardPool, readPool } from '@skico/pg';
+import { CALLS_PER_CONNECTION, createPool, guardPool, type Pool, readPool, watchReplicaLag } from '@skico/pg';
 import { createBreaker } from '@skico/resilience';
 import type { LiftRideDeps } from './app.ts';
 import type { LiftRideConfig } from './config.ts';
@@ -34,7 +34,7 @@ import { createRideReads } from './domain/ride-reads.ts';
 import { liftRideHealthDeps } from './monitoring/health-deps.ts';
 import { workerMetrics } from './monitoring/pipeline-metrics.ts';
 import { publishMetrics } from './monitoring/publish-metrics.ts';
-import { liftRideDependencies } from './resilience.ts';
+import { liftRideDependencies, replicaReads } from './resilience.ts';
 import type { WorkerDeps } from './worker-app.ts';
 
 /**
@@ -86,8 +86,11 @@ async function createSharedClients(config: LiftRideConfig, log: Logger, lifecycl
   return { pool, redis, redisBreaker, cache, amqp, topology, inspector, postgres, persist };
 }
 
-/** The read replica's pool and its own breaker (bulkhead sized to its pool, as the primary's). */
-function createReplica(config: LiftRideConfig, log: Logger, lifecycle: Lifecycle) {
+/**
+ * The read replica's pool, its own breaker (bulkhead sized to its pool, as the primary's) and the watch
+ * of its lag behind the primary.
+ */
+function createReplica(config: LiftRideConfig, log: Logger, lifecycle: Lifecycle, primary: Pool) {
   const pool = createPool({
     url: config.DATABASE_READ_URL,
     applicationName: 'lift-ride-reads',
@@ -100,7 +103,10 @@ function createReplica(config: LiftRideConfig, log: Logger, lifecycle: Lifecycle
     ...liftRideDependencies['postgres-replica'],
     capacity: CALLS_PER_CONNECTION * config.PG_POOL_MAX,
   });
-  return { pool, breaker };
+  const lag = watchReplicaLag({ primary, replica: pool, intervalMs: replicaReads.sampleIntervalMs });
+  lag.start();
+  lifecycle.onShutdown('replica lag watch', () => lag.stop());
+  return { pool, breaker, lag };
 }
 
 /** Every client and use case of the lift-ride API: check, accept and the reads. */
@@ -158,9 +164,10 @@ export async function composeApi(config: LiftRideConfig, log: Logger, lifecycle:
     }),
   };
   // Reads go through a breaker: a Postgres that is down answers 503 at once. With a replica, reads go to it
-  // through its own breaker and bulkhead, and to the primary while it is down.
+  // through its own breaker and bulkhead while it lags less than the cache's tombstones allow (see
+  // replicaReads), and to the primary while it lags more or is down.
   const primaryReads = guardPool(clients.pool, (call) => clients.postgres.run(call));
-  const replica = config.DATABASE_READ_URL ? createReplica(config, log, lifecycle) : undefined;
+  const replica = config.DATABASE_READ_URL ? createReplica(config, log, lifecycle, clients.pool) : undefined;
   const reads = createRideReads({
     cache: clients.cache,
     metadata,
@@ -169,6 +176,7 @@ export async function composeApi(config: LiftRideConfig, log: Logger, lifecycle:
         ? readPool({
             replica: guardPool(replica.pool, (call) => replica.breaker.run(call)),
             primary: primaryReads,
+            useReplica: () => replica.lag.within(replicaReads.maxLagMs),
             onFallback: (err) => log.debug({ err }, 'read replica unavailable; read from the primary'),
           })
         : primaryReads,

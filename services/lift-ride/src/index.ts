@@ -2,4 +2,4 @@
 // queries the load tool's growth measurement times against a large table.
 export { liftRideConfigSchema } from './config.ts';
 export { createRideQueries } from './data/ride-queries.ts';
-export { liftRideDependencies } from './resilience.ts';
+export { liftRideDependencies, replicaReads } from './resilience.ts';

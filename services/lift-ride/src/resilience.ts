@@ -1,4 +1,4 @@
-import { redisBreakerOptions } from '@skico/cache';
+import { redisBreakerOptions, TOMBSTONE_SECONDS } from '@skico/cache';
 import { postgresBreakerOptions } from '@skico/pg';
 import type { BreakerOptions } from '@skico/resilience';
 
@@ -40,3 +40,17 @@ export const liftRideDependencies = {
     rollingWindowMs: 10_000,
   },
 } satisfies Record<string, BreakerOptions>;
+
+/**
+ * The ride queries read the replica only while it is known to have replayed everything the primary had
+ * written `maxLagMs` before (measured by WAL position every `sampleIntervalMs`), else the primary. A write
+ * such a read missed was invalidated after that point, so the read (its breaker's timeout at most) and its
+ * cache fill (Redis's) land while the invalidation's tombstone still refuses fills: no value older than an
+ * invalidation is cached from the replica.
+ */
+export const replicaReads = {
+  maxLagMs: 2_000,
+  sampleIntervalMs: 250,
+  /** How long an invalidation refuses fills (the cache's tombstones). */
+  tombstoneMs: TOMBSTONE_SECONDS * 1_000,
+};

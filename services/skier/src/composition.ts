@@ -9,13 +9,21 @@ import {
   type Replicas,
 } from '@skico/http';
 import type { Logger } from '@skico/log';
-import { CALLS_PER_CONNECTION, createPool, guardPool, type Pool, readPool } from '@skico/pg';
+import {
+  CALLS_PER_CONNECTION,
+  createPool,
+  guardPool,
+  type Pool,
+  type ReplicaLag,
+  readPool,
+  watchReplicaLag,
+} from '@skico/pg';
 import { type Breaker, createBreaker } from '@skico/resilience';
 import type { SkierDeps } from './app.ts';
 import type { SkierConfig } from './config.ts';
 import { createLiftRideStats } from './data/lift-ride-stats.ts';
 import { createProfileRepository } from './data/profile-repository.ts';
-import { skierDependencies } from './resilience.ts';
+import { skierDependencies, skierReplicaReads } from './resilience.ts';
 
 /**
  * The app's dependencies over its clients: the profile repository (every query through the Postgres
@@ -25,8 +33,11 @@ import { skierDependencies } from './resilience.ts';
 export function skierAppDeps(clients: {
   log: Logger;
   pool: Pool;
-  /** A read replica with its own breaker: profile reads go to it, and to the primary while it is down. */
-  replica?: { pool: Pool; breaker: Breaker };
+  /**
+   * A read replica with its own breaker and the watch of its lag: profile reads go to it, and to the
+   * primary while it is down or lags more than `maxLagMs`.
+   */
+  replica?: { pool: Pool; breaker: Breaker; lag: ReplicaLag; maxLagMs: number };
   /** The lift-ride service's replicas, each with its own breaker. */
   liftRide: Replicas<Breaker>;
   breakers: { postgres: Breaker };
@@ -41,6 +52,7 @@ export function skierAppDeps(clients: {
     ? readPool({
         replica: guardPool(replica.pool, (call) => replica.breaker.run(call)),
         primary: pool,
+        useReplica: () => replica.lag.within(replica.maxLagMs),
         onFallback: (err) => log.debug({ err }, 'read replica unavailable; read from the primary'),
       })
     : pool;
@@ -58,6 +70,25 @@ export function skierAppDeps(clients: {
   };
 }
 
+/** The read replica's pool, its own breaker and the watch of its lag behind the primary. */
+function createReplica(config: SkierConfig, log: Logger, lifecycle: Lifecycle, primary: Pool) {
+  const pool = createPool({
+    url: config.DATABASE_READ_URL,
+    applicationName: 'skier-reads',
+    max: config.PG_POOL_MAX,
+    log,
+  });
+  lifecycle.onShutdown('postgres replica', () => pool.end());
+  const breaker = createBreaker({
+    ...skierDependencies['postgres-replica'],
+    capacity: CALLS_PER_CONNECTION * config.PG_POOL_MAX,
+  });
+  const lag = watchReplicaLag({ primary, replica: pool, intervalMs: skierReplicaReads.sampleIntervalMs });
+  lag.start();
+  lifecycle.onShutdown('replica lag watch', () => lag.stop());
+  return { pool, breaker, lag, maxLagMs: skierReplicaReads.maxLagMs };
+}
+
 /** Every client and repository of the skier process, built once; each client registers its close. */
 export function composeSkier(config: SkierConfig, log: Logger, lifecycle: Lifecycle): SkierDeps {
   const pool = createPool({ url: config.DATABASE_URL, applicationName: 'skier', max: config.PG_POOL_MAX, log });
@@ -65,21 +96,7 @@ export function composeSkier(config: SkierConfig, log: Logger, lifecycle: Lifecy
   const breakers = {
     postgres: createBreaker({ ...skierDependencies.postgres, capacity: CALLS_PER_CONNECTION * config.PG_POOL_MAX }),
   };
-  const replica = config.DATABASE_READ_URL
-    ? {
-        pool: createPool({
-          url: config.DATABASE_READ_URL,
-          applicationName: 'skier-reads',
-          max: config.PG_POOL_MAX,
-          log,
-        }),
-        breaker: createBreaker({
-          ...skierDependencies['postgres-replica'],
-          capacity: CALLS_PER_CONNECTION * config.PG_POOL_MAX,
-        }),
-      }
-    : undefined;
-  if (replica) lifecycle.onShutdown('postgres replica', () => replica.pool.end());
+  const replica = config.DATABASE_READ_URL ? createReplica(config, log, lifecycle, pool) : undefined;
   const metrics = createMetricsRegistry('skier');
   instrumentPool(metrics, pool);
   const liftRide = createReplicas({

@@ -18,3 +18,10 @@ export const skierDependencies = {
     rollingWindowMs: 10_000,
   },
 } satisfies Record<string, BreakerOptions>;
+
+/**
+ * Profile reads go to the replica only while it is known to hold what the primary had `maxLagMs` before
+ * (measured every `sampleIntervalMs`), as the lift-ride queries do: a profile read after its write lags at
+ * most that much.
+ */
+export const skierReplicaReads = { maxLagMs: 2_000, sampleIntervalMs: 250 };

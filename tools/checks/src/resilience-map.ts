@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig } from '@skico/config';
 import { gatewayConfigSchema, gatewayResilience, upstreamCapacity } from '@skico/gateway';
-import { liftRideConfigSchema, liftRideDependencies } from '@skico/lift-ride';
+import { liftRideConfigSchema, liftRideDependencies, replicaReads } from '@skico/lift-ride';
 import { CALLS_PER_CONNECTION } from '@skico/pg';
 import type { BreakerOptions } from '@skico/resilience';
 import { resortDependencies } from '@skico/resort';
@@ -143,6 +143,35 @@ way, and the status page reuses it. Test: \`services/gateway/test/operator-views
 | resort service (lift-ride) | resort metadata from the cache (10 s in process, ${defaults.liftRide.METADATA_TTL_SECONDS} s in Redis) |
 | lift-ride service (skier) | the profile answers without stats, \`degraded: true\` |
 | Postgres read replica (lift-ride queries, skier profile reads; \`DATABASE_READ_URL\`) | the read goes to the primary, through the primary's breaker, while the replica's breaker is open or its connection fails; a statement the replica rejected is not tried again |
+
+## Read replica
+
+With \`DATABASE_READ_URL\`, the lift-ride queries and the skier's profile reads go to a streaming replica,
+through its own breaker and bulkhead (\`postgres-replica\` above); writes stay on the primary. A replica
+lags, and a read answered from it could put into the cache a value older than a write whose invalidation
+already ran: the invalidation's tombstone refuses fills for ${replicaReads.tombstoneMs / 1_000} s only, and the stale value would then be
+served for the whole TTL. So a process reads the replica only while it knows the replica to be close behind:
+
+- Every ${replicaReads.sampleIntervalMs} ms it reads the primary's WAL position (\`pg_current_wal_lsn()\`, noting when it asked), then
+  the replica's replay position (\`pg_last_wal_replay_lsn()\`). The replica is fresh as of the latest primary
+  reading it has replayed: it holds every write committed before then. Lag is measured by position, not by
+  replay timestamps, so an idle primary shows no lag and a replica cut off from its primary does.
+- A read goes to the replica only while it is fresh as of less than ${replicaReads.maxLagMs} ms ago. Otherwise, and while the
+  replica is down (its breaker open, a connection error, a failed measurement, a replay position that went
+  back), it goes to the primary. A statement the replica rejected is not tried again.
+- Why no stale value is cached: a write that a replica read missed committed after the replica's fresh-as-of
+  point, so its invalidation ran no earlier than ${replicaReads.maxLagMs} ms before the read began. The read ends within its breaker's
+  ${liftRideDependencies['postgres-replica'].timeoutMs} ms and its fill within Redis's ${liftRideDependencies.redis.timeoutMs} ms, so the fill reaches Redis while that invalidation's tombstone
+  still refuses it. A test checks that these numbers fit (\`tools/checks/test/resilience-map.test.ts\`).
+- What a client sees: an answer read from the replica may miss the writes of the last ${replicaReads.maxLagMs} ms (plus its own
+  query time), as a read that began before them would; the cache never holds a value older than the last
+  invalidation of its key. A replica further behind costs the primary its reads, not freshness.
+
+Proof (\`services/lift-ride/test/read-replica.e2e.test.ts\`, against a primary and standby of the test's own):
+with the standby's replay paused (\`pg_wal_replay_pause()\`), rides are written and the same day read in a
+loop past each tombstone's life; no value older than an invalidation is ever cached, stale answers stop
+within the bound, and after \`pg_wal_replay_resume()\` the standby catches up and serves the reads again. With
+the standby stopped, every read is answered from the primary.
 
 ## Abandoned database work ends
 

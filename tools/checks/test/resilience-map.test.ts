@@ -1,5 +1,5 @@
 import { gatewayResilience } from '@skico/gateway';
-import { liftRideDependencies } from '@skico/lift-ride';
+import { liftRideDependencies, replicaReads } from '@skico/lift-ride';
 import { CALLS_PER_CONNECTION } from '@skico/pg';
 import { skierDependencies } from '@skico/skier';
 import { describe, expect, it } from 'vitest';
@@ -23,6 +23,14 @@ describe('the resilience map', () => {
     const { rabbitmq, fallback } = liftRideDependencies;
     expect(rabbitmq.timeoutMs).toBeGreaterThanOrEqual(defaults.liftRide.PUBLISH_TIMEOUT_MS);
     expect(defaults.liftRide.PUBLISH_TIMEOUT_MS + fallback.timeoutMs).toBeLessThan(budget);
+  });
+
+  it('when a read from the lagging replica fills the cache, then it lands while the invalidation it missed still refuses fills', () => {
+    // A replica read sees what the primary had at most maxLagMs before it began; a write it missed was
+    // invalidated after that, and the read and its fill end within their timeouts.
+    const { maxLagMs, tombstoneMs } = replicaReads;
+    const readAndFill = liftRideDependencies['postgres-replica'].timeoutMs + liftRideDependencies.redis.timeoutMs;
+    expect(maxLagMs + readAndFill).toBeLessThanOrEqual(tombstoneMs - 1_000);
   });
 
   it('when retries back off, then all of them fit in the budget and their share stays bounded', () => {

@@ -41,7 +41,7 @@ export async function startTestStack(options: TestStackOptions = {}) {
       settings: { logLevel: 'warn', ...options.settings, database, namespace, ports },
     });
   } catch (err) {
-    await dropDatabase(defaultAdminUrl, database).catch(() => undefined);
+    await dropDatabase(options.adminUrl ?? defaultAdminUrl, database).catch(() => undefined);
     throw new Error(`${(err as Error).message}\n--- last output ---\n${lines.slice(-40).join('\n')}`);
   }
   return {
@@ -64,7 +64,7 @@ export async function startTestStack(options: TestStackOptions = {}) {
     logs: () => [...lines],
     stop: async () => {
       await stack.stop();
-      await dropDatabase(defaultAdminUrl, database);
+      await dropDatabase(options.adminUrl ?? defaultAdminUrl, database);
       await removeNamespace({ namespace, amqpUrl: stack.settings.amqpUrl, redisUrl: stack.settings.redisUrl });
     },
   };

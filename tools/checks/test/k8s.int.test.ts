@@ -323,7 +323,7 @@ describe.each(kustomizations)('kustomization $dir', (k) => {
     });
   });
 
-  it('when the worker is scaled, then KEDA watches the persist queue with the worker’s own broker URL', () => {
+  it('when the worker is scaled, then KEDA counts ready and unacknowledged messages of the persist queue through the management API of the worker’s own broker', () => {
     const objects = build();
     const worker = processes.find((p) => p.name === 'lift-ride-worker') as ProcessSpec;
     const env = containerEnv(objects, appContainer(objects, worker));
@@ -334,10 +334,14 @@ describe.each(kustomizations)('kustomization $dir', (k) => {
     const [trigger, ...others] = scaled?.triggers ?? [];
     expect(others).toEqual([]);
     expect(trigger?.type).toBe('rabbitmq');
+    // Over AMQP the scaler sees only ready messages: workers holding unacknowledged batches would be scaled
+    // down mid-batch and their messages loop back to the queue. Over HTTP, QueueLength is ready + unacked.
     expect(trigger?.metadata).toMatchObject({
+      protocol: 'http',
       queueName: liftRideTopology(env.NAMESPACE).queue,
       mode: 'QueueLength',
     });
+    expect(trigger?.metadata.excludeUnacknowledged ?? 'false').toBe('false');
     expect(Number(trigger?.metadata.value)).toBeGreaterThan(0);
     const auth = named<ITriggerAuthentication>(
       objects,
@@ -345,7 +349,35 @@ describe.each(kustomizations)('kustomization $dir', (k) => {
       trigger?.authenticationRef?.name ?? '',
     );
     const host = auth.spec.secretTargetRef?.find((r) => r.parameter === 'host');
-    expect(entriesOf(named(objects, 'Secret', host?.name ?? ''))[host?.key ?? '']).toBe(env.AMQP_URL);
+    const management = new URL(entriesOf(named(objects, 'Secret', host?.name ?? ''))[host?.key ?? ''] ?? '');
+    const amqp = new URL((env.AMQP_URL ?? '').split(',')[0] ?? '');
+    expect(management.protocol).toBe('http:');
+    expect(management.port).toBe('15672');
+    expect([management.hostname, management.username, management.password]).toEqual([
+      amqp.hostname,
+      amqp.username,
+      amqp.password,
+    ]);
+    // The management API answers only users with a management tag.
+    const user = objects.find((o) => o.kind === 'User' && o.metadata?.name === amqp.username) as
+      | { spec?: { tags?: string[] } }
+      | undefined;
+    expect(user?.spec?.tags ?? []).toContain('management');
+  });
+
+  it('when the queue empties, then KEDA keeps the workers longer than a batch takes and drains them gracefully', () => {
+    const objects = build();
+    const worker = processes.find((p) => p.name === 'lift-ride-worker') as ProcessSpec;
+    const scaled = named<IScaledObject>(objects, 'ScaledObject', worker.name).spec;
+    const pod = deployment(objects, worker.name).spec?.template.spec;
+    // A batch in flight is bounded by the worker's drain on SIGTERM (SHUTDOWN_GRACE_MS), which the pod's grace
+    // period outlasts. Between 1 and N replicas KEDA's cooldownPeriod does not apply: the HPA's scale-down
+    // stabilization window does.
+    const grace = pod?.terminationGracePeriodSeconds ?? 30;
+    expect(grace).toBeGreaterThan(shutdownGraceMs / 1000);
+    expect(scaled?.cooldownPeriod ?? 300).toBeGreaterThan(grace);
+    const scaleDown = scaled?.advanced?.horizontalPodAutoscalerConfig?.behavior?.scaleDown;
+    expect(scaleDown?.stabilizationWindowSeconds ?? 0).toBeGreaterThan(grace);
   });
 
   it('when the broker topology is declared, then the persist queue has exactly the arguments the services assert', () => {

@@ -20,6 +20,10 @@ describe('replicas of the stack', () => {
     ]);
   });
 
+  it('when a scale names the worker by its short name, then the workers are scaled', () => {
+    expect(replicasOf(processes, { worker: 2 }).filter((r) => r.replicaOf === 'lift-ride-worker')).toHaveLength(2);
+  });
+
   it('when no scale is given, then there is one of each, as before', () => {
     expect(replicasOf(processes, undefined).map((r) => r.name)).toEqual(processes.map((p) => p.name));
   });

@@ -39,7 +39,8 @@ export function parseScale(text: string): Scale {
 }
 
 /** How many replicas of a process the scale asks for. */
-export const countOf = (scale: Scale | undefined, name: string) => scale?.[aliases[name] ?? name] ?? scale?.[name] ?? 1;
+export const countOf = (scale: Scale | undefined, name: string) =>
+  scale?.[name] ?? scale?.[Object.keys(aliases).find((alias) => aliases[alias] === name) ?? name] ?? 1;
 
 /** Every replica of the given processes, in their start order, replicas of one process together. */
 export function replicasOf(specs: ProcessSpec[], scale: Scale | undefined): ReplicaSpec[] {

@@ -11,8 +11,9 @@ export interface Dependency {
   startHint: string;
 }
 
+/** The host and port of a URL, or of the first of a comma-separated list (a cluster's nodes). */
 function hostAndPort(url: string, defaultPort: number) {
-  const { hostname, port } = new URL(url);
+  const { hostname, port } = new URL(url.split(',')[0]?.trim() ?? url);
   return { host: hostname, port: Number(port || defaultPort) };
 }
 

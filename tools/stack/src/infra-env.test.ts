@@ -46,6 +46,20 @@ describe('the start command’s infrastructure addresses', () => {
     expect(lines).toContainEqual(expect.stringMatching(/redis: +redis:\/\/127\.0\.0\.1:6379 \(default\)/));
   });
 
+  it('when AMQP_URL lists the nodes of a cluster, then the first node is checked, the list is passed on whole and no password shows', () => {
+    const nodes = 'amqp://app:secret@mq-0.internal:5673,amqp://app:secret@mq-1.internal:5674';
+    const a = addressesFromEnv({ AMQP_URL: nodes });
+    expect(infraDependencies(a).find((d) => d.name === 'rabbitmq')).toMatchObject({
+      host: 'mq-0.internal',
+      port: 5673,
+    });
+    expect(processEnv(spec('lift-ride'), { ...defaultSettings, ...a }).AMQP_URL).toBe(nodes);
+    const lines = describeAddresses(a).join('\n');
+    expect(lines).not.toContain('secret');
+    expect(lines).toContain('amqp://app:***@mq-0.internal:5673,amqp://app:***@mq-1.internal:5674 (AMQP_URL)');
+    expect(() => addressesFromEnv({ AMQP_URL: `${nodes},mq-2.internal` })).toThrow(/AMQP_URL is not a URL/);
+  });
+
   it('when a URL does not parse, then the error names the variable', () => {
     expect(() => addressesFromEnv({ REDIS_URL: '127.0.0.1:6379' })).toThrow(/REDIS_URL is not a URL/);
   });

@@ -36,7 +36,8 @@ export function addressesFromEnv(env: Record<string, string | undefined>): Infra
   const pick = (key: string, name: string, fallback: string, isUrl = true) => {
     const value = env[name];
     if (!value) return fallback;
-    if (isUrl) urlOf(name, value);
+    // AMQP_URL may list a cluster's nodes, comma-separated: each must parse.
+    if (isUrl) for (const part of value.split(',')) urlOf(name, part.trim());
     fromEnv[key] = name;
     return value;
   };
@@ -53,9 +54,14 @@ export function addressesFromEnv(env: Record<string, string | undefined>): Infra
 }
 
 function withoutPassword(value: string): string {
-  const url = new URL(value);
-  if (url.password) url.password = '***';
-  return url.toString().replace(/\/$/, '');
+  return value
+    .split(',')
+    .map((part) => {
+      const url = new URL(part.trim());
+      if (url.password) url.password = '***';
+      return url.toString().replace(/\/$/, '');
+    })
+    .join(',');
 }
 
 /** One line per address, passwords hidden, saying which came from the environment. */

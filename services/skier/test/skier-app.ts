@@ -1,17 +1,19 @@
 import { Writable } from 'node:stream';
 import { baseUrlList, createReplicas, listen } from '@skico/http';
-import { createPool, dropDatabase, type Pool } from '@skico/pg';
+import { createPool, dropDatabase, type Pool, watchReplicaLag } from '@skico/pg';
 import { createBreaker } from '@skico/resilience';
 import { databaseUrl, defaultAdminUrl, prepareDatabase, serviceSchemas } from '@skico/stack';
 import { uniqueName } from '@skico/test-kit';
 import { pino } from 'pino';
 import { createApp } from '../src/app.ts';
 import { skierAppDeps } from '../src/composition.ts';
-import { skierDependencies } from '../src/resilience.ts';
+import { skierDependencies, skierReplicaReads } from '../src/resilience.ts';
 
 export interface RunningSkierApp {
   url: string;
   pool: Pool;
+  /** Whether the read replica (if any) is, as last measured, within the lag that profile reads allow. */
+  replicaFresh: () => boolean;
   /** Every log line at warn or above, parsed. */
   warnings: Record<string, unknown>[];
   close: () => Promise<void>;
@@ -21,6 +23,8 @@ export interface RunningSkierApp {
 export async function startSkierApp(options: {
   liftRideUrl: string;
   statsTimeoutMs: number;
+  /** The read replica's URL, given the primary's (such as the primary through a fault proxy); none by default. */
+  readUrl?: (primaryUrl: string) => string;
 }): Promise<RunningSkierApp> {
   const settings = { postgres: '127.0.0.1:5432', database: uniqueName('skico_t') };
   await prepareDatabase(settings);
@@ -43,16 +47,35 @@ export async function startSkierApp(options: {
     breaker: (name) => createBreaker({ ...skierDependencies['lift-ride'], name, timeoutMs: options.statsTimeoutMs }),
   });
   const breakers = { postgres: createBreaker(skierDependencies.postgres) };
-  const app = createApp(skierAppDeps({ log, pool, liftRide, breakers, statsTimeoutMs: options.statsTimeoutMs }));
+  const replicaPool = options.readUrl
+    ? createPool({ url: options.readUrl(databaseUrl(settings, schema)), applicationName: 'skier-test-reads', log })
+    : undefined;
+  const lag = replicaPool && watchReplicaLag({ primary: pool, replica: replicaPool, intervalMs: 100 });
+  lag?.start();
+  const replica =
+    replicaPool && lag
+      ? {
+          pool: replicaPool,
+          breaker: createBreaker(skierDependencies['postgres-replica']),
+          lag,
+          maxLagMs: skierReplicaReads.maxLagMs,
+        }
+      : undefined;
+  const app = createApp(
+    skierAppDeps({ log, pool, replica, liftRide, breakers, statsTimeoutMs: options.statsTimeoutMs }),
+  );
   const server = await listen(app, { port: 0 });
 
   return {
     url: `http://127.0.0.1:${server.port}`,
     pool,
+    replicaFresh: () => lag?.within(skierReplicaReads.maxLagMs) ?? false,
     warnings,
     close: async () => {
       await server.close(1_000);
       await liftRide.close();
+      lag?.stop();
+      await replicaPool?.end();
       await pool.end();
       await dropDatabase(defaultAdminUrl, settings.database);
     },

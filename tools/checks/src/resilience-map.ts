@@ -100,6 +100,15 @@ connections to the reads. Each upstream's breaker admits the sum of the two
 (${upstreamCapacity(defaults.gateway)}), so only the bulkheads refuse excess traffic; calls beyond the ${defaults.gateway.UPSTREAM_CONNECTIONS}
 keep-alive connections (\`UPSTREAM_CONNECTIONS\`) wait in the pool's queue within their deadline.
 
+A service with several replicas (a comma-separated list of base URLs, as \`npm start -- --scale\` gives) has a
+pool and a breaker per replica, with the knobs above, named after the replica's address
+(\`lift-ride@127.0.0.1:8183\`) in \`/metrics\` and \`/health/deps\`; the bulkheads stay per upstream. Calls go
+round robin over the replicas whose breaker is closed, and a retry goes to another replica than the last. A
+replica's open breaker is not tried again by a client's request: when it turns half-open, a readiness probe
+(\`GET /health/ready\`, 1 s at most) is its trial call, so a hung replica costs the clients nothing once its
+breaker opened. The gateway, the skier service (lift-ride) and the lift-ride service (resort) call their
+upstreams this way. Test: \`services/gateway/test/replicas.e2e.test.ts\`.
+
 ## Retries
 
 Only at the gateway, only for GET requests and POSTs carrying an Idempotency-Key, outside the breaker: at

@@ -22,13 +22,7 @@ beforeAll(async () => {
     adminUrl: primary.url(),
     settings: {
       postgres: `127.0.0.1:${primary.port}`,
-      rewrite: (name, env) =>
-        name === 'lift-ride'
-          ? {
-              ...env,
-              DATABASE_READ_URL: (env.DATABASE_URL as string).replace(`:${primary.port}/`, `:${standby.port}/`),
-            }
-          : env,
+      postgresRead: `127.0.0.1:${standby.port}`,
     },
   });
   db = await liftRideDb(stack);

@@ -4,6 +4,11 @@ import { countOf, REPLICA_PORT_STEP, type ReplicaSpec, replicaName, type Scale }
 export interface StackSettings {
   /** Postgres host and port, as host:port. */
   postgres: string;
+  /**
+   * A read replica of that Postgres, as host:port: the query side (the lift-ride API, skier) reads it
+   * (DATABASE_READ_URL, with the same roles and database); unset: they read the primary.
+   */
+  postgresRead?: string;
   database: string;
   redisUrl: string;
   amqpUrl: string;
@@ -105,6 +110,9 @@ export function processEnv(spec: ProcessSpec | ReplicaSpec, settings: StackSetti
   };
   const service = base === 'lift-ride-worker' ? 'lift-ride' : base;
   if (service !== 'gateway') env.DATABASE_URL = databaseUrl(settings, schemaOf(service));
+  if (settings.postgresRead && (base === 'lift-ride' || base === 'skier')) {
+    env.DATABASE_READ_URL = databaseUrl({ ...settings, postgres: settings.postgresRead }, schemaOf(service));
+  }
   if (service === 'lift-ride') {
     env.REDIS_URL = settings.redisUrl;
     env.AMQP_URL = settings.amqpUrl;

@@ -1,13 +1,25 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { appendFileSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './free-port.ts';
 
 const run = promisify(execFile);
-// The machine's installation (Debian's postgresql-15 package), whose binaries we run as `postgres`.
-const bin = '/usr/lib/postgresql/15/bin';
+/**
+ * The binaries of the machine's Postgres installation, run as `postgres`: PG_BINDIR when set, else the
+ * newest of Debian's /usr/lib/postgresql/<major>/bin (15 on the development machines).
+ */
+export function postgresBinDir(env: Record<string, string | undefined> = process.env, root = '/usr/lib/postgresql') {
+  if (env.PG_BINDIR) return env.PG_BINDIR;
+  const majors = existsSync(root)
+    ? readdirSync(root)
+        .filter((name) => /^\d+$/.test(name) && existsSync(join(root, name, 'bin', 'initdb')))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
+  if (!majors[0]) throw new Error(`no Postgres installation under ${root}; set PG_BINDIR to its bin directory`);
+  return join(root, majors[0], 'bin');
+}
 
 export interface PostgresNode {
   role: 'primary' | 'standby';
@@ -44,6 +56,7 @@ export interface PostgresReplicaSet {
  * @throws when a step fails (whatever started is stopped and the folder removed).
  */
 export async function startPostgresReplica(): Promise<PostgresReplicaSet> {
+  const bin = postgresBinDir();
   const { uid, gid } = await postgresUser();
   const dir = mkdtempSync(join(tmpdir(), 'skico-pg-'));
   chownSync(dir, uid, gid);

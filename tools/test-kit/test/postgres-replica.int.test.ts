@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { startPostgresReplica } from '../src/postgres-replica.ts';
+import { postgresBinDir, startPostgresReplica } from '../src/postgres-replica.ts';
 
 describe('a Postgres primary and streaming standby of the test own', () => {
   it('when started, then the standby replays what the primary commits, can be paused and resumed, and close leaves no cluster behind', async () => {
@@ -34,5 +34,13 @@ describe('a Postgres primary and streaming standby of the test own', () => {
     }
     expect(existsSync(dir)).toBe(false);
     await expect(pg.sql(pg.primary, 'SELECT 1')).rejects.toThrow();
+  });
+});
+
+describe('postgresBinDir', () => {
+  it('when PG_BINDIR is set, then it is the binaries; else the newest installed major', () => {
+    expect(postgresBinDir({ PG_BINDIR: '/opt/pg/bin' })).toBe('/opt/pg/bin');
+    expect(postgresBinDir({})).toMatch(/^\/usr\/lib\/postgresql\/\d+\/bin$/);
+    expect(() => postgresBinDir({}, '/nonexistent')).toThrow(/PG_BINDIR/);
   });
 });

@@ -12,6 +12,7 @@ import {
   type Lifecycle,
   type LoadShedder,
   type Registry,
+  replicaName,
   sharedFor,
 } from '@skico/http';
 import type { Logger } from '@skico/log';
@@ -90,9 +91,14 @@ export function createGatewayDeps(config: GatewayConfig, log: Logger, lifecycle:
   const shedder = createLoadShedder(knobs.shedding);
   lifecycle.onShutdown('load shedder', () => shedder.stop());
   instrumentShedder(metrics, shedder);
-  // Only the status page asks the worker anything (its /health/deps).
-  const worker = createUpstream({ name: 'lift-ride-worker', baseUrl: config.LIFT_RIDE_WORKER_URL, connections: 2 });
-  lifecycle.onShutdown('upstream lift-ride-worker', () => worker.close());
+  // Only the status page asks the workers anything (their /health/deps).
+  const workerUrls = baseUrlList(config.LIFT_RIDE_WORKER_URL);
+  const workers = workerUrls.map((baseUrl) => {
+    const name = replicaName('lift-ride-worker', baseUrl, workerUrls.length);
+    const upstream = createUpstream({ name, baseUrl, connections: 2 });
+    lifecycle.onShutdown(`upstream ${name}`, () => upstream.close());
+    return { name, upstream };
+  });
   // One fan-out to the services and one Redis ping a second, however many operators and pages ask.
   const health = sharedFor(1_000, () => gatewayHealth({ upstreams, redis, redisBreaker }));
   const statistics = createStatistics({ windowSeconds: config.STATISTICS_WINDOW_SECONDS });
@@ -102,7 +108,7 @@ export function createGatewayDeps(config: GatewayConfig, log: Logger, lifecycle:
   if (limiter) lifecycle.onShutdown('rate limiter', () => limiter.close());
   const processes = [
     ...names.flatMap((name) => upstreams[name].all.map((r) => ({ name: r.upstream.name, upstream: r.upstream }))),
-    { name: 'lift-ride-worker', upstream: worker },
+    ...workers,
   ];
 
   return {

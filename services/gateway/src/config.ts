@@ -28,10 +28,10 @@ export const gatewayConfigSchema = z
       ['http', 'https'],
       "Base URLs of the lift-ride service's replicas, comma-separated (one URL: one replica); calls go round robin past a replica whose breaker is open.",
     ),
-    LIFT_RIDE_WORKER_URL: url(
+    LIFT_RIDE_WORKER_URL: urlList(
       'http://127.0.0.1:8084',
       ['http', 'https'],
-      'Base URL of a lift-ride worker (its health only, for the status page).',
+      'Base URLs of the lift-ride workers, comma-separated (their health only, each a line of the status page).',
     ),
     REDIS_URL: url('redis://127.0.0.1:6379', ['redis', 'rediss'], 'Redis URL (idempotency records, rate limits).'),
     NAMESPACE: z

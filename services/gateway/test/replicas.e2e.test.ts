@@ -212,4 +212,23 @@ describe('replicas of every stateless process', () => {
       await Promise.all([skierDb.end(), rideDb.end()]);
     }
   }, 60_000);
+
+  it('when an operator opens the status page of a gateway, then it shows every replica of every service and every worker', async () => {
+    const gateway = stack.replicas('gateway')[0];
+    const res = await fetch(`${gateway?.opsUrl}/status.json`);
+    const report = (await res.json()) as { processes: { name: string; status: string }[] };
+    const names = report.processes.map((p) => p.name);
+    const expected = ['lift-ride', 'skier', 'lift-ride-worker'].flatMap((name) =>
+      stack.replicas(name).map((r) => `${name}@${new URL(r.url).host}`),
+    );
+    expect(names).toEqual(expect.arrayContaining(['resort', ...expected]));
+    expect(expected).toHaveLength(7);
+    await waitFor(
+      async () => {
+        const again = (await (await fetch(`${gateway?.opsUrl}/status.json`)).json()) as typeof report;
+        return again.processes.filter((p) => expected.includes(p.name)).every((p) => p.status !== 'down');
+      },
+      { timeoutMs: 10_000 },
+    );
+  });
 });

@@ -94,7 +94,6 @@ function replicaUrls(settings: StackSettings, name: string): string {
 
 /** The environment of one process of the stack: the same variable names the compose file sets. */
 export function processEnv(spec: ProcessSpec | ReplicaSpec, settings: StackSettings): Record<string, string> {
-  const url = (name: string) => `http://${settings.host}:${settings.ports[name]}`;
   const urls = (name: string) => replicaUrls(settings, name);
   const base = 'replicaOf' in spec ? spec.replicaOf : spec.name;
   const ops = opsListeners[base];
@@ -126,7 +125,7 @@ export function processEnv(spec: ProcessSpec | ReplicaSpec, settings: StackSetti
     env.RESORT_URL = urls('resort');
     env.SKIER_URL = urls('skier');
     env.LIFT_RIDE_URL = urls('lift-ride');
-    env.LIFT_RIDE_WORKER_URL = url('lift-ride-worker');
+    env.LIFT_RIDE_WORKER_URL = urls('lift-ride-worker');
   }
   return settings.rewrite ? settings.rewrite(spec.name, env) : env;
 }

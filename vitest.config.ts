@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 const chaos = 'services/*/test/chaos/**/*.chaos.test.ts';
+// The proofs of the scaled-out system: each starts two or three of every process.
+const scaled = 'services/*/test/**/replicas*.e2e.test.ts';
 
 export default defineConfig({
   test: {
@@ -24,7 +26,7 @@ export default defineConfig({
             'services/*/src/**/*.test.ts',
             'services/*/test/**/*.test.ts',
           ],
-          exclude: ['**/node_modules/**', chaos],
+          exclude: ['**/node_modules/**', chaos, scaled],
           sequence: { groupOrder: 0 },
         },
       },
@@ -37,6 +39,18 @@ export default defineConfig({
           include: [chaos],
           fileParallelism: false,
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        // A SIGSTOPped replica must cost no request once its breakers opened, and a budget shared by two
+        // gateways must hold within one sync's traffic: with a dozen processes per stack, one file at a
+        // time after the rest, so that another file's stack does not turn slowness into failures.
+        extends: true,
+        test: {
+          name: 'scaled',
+          include: [scaled],
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
         },
       },
     ],

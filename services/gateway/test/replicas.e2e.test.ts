@@ -10,7 +10,13 @@ let stack: TestStack;
 const report: Record<string, unknown> = {};
 
 beforeAll(async () => {
-  stack = await startTestStack({ scale: { gateway: 2, 'lift-ride': 2, skier: 2, worker: 3 }, restart: false });
+  stack = await startTestStack({
+    scale: { gateway: 2, 'lift-ride': 2, skier: 2, worker: 3 },
+    restart: false,
+    // A profile's stats budget above a busy machine's pauses: a degraded profile then says that a lift-ride
+    // replica was not reached, not that a healthy one was slow.
+    settings: { extra: { STATS_TIMEOUT_MS: '1500' } },
+  });
 }, 90_000);
 
 afterAll(async () => {
@@ -121,14 +127,22 @@ describe('replicas of every stateless process', () => {
     child?.kill('SIGSTOP');
     try {
       // The fault landed: each gateway's and each skier replica's breaker of that replica opened.
-      const watchers = [...gateways, ...stack.replicas('skier')];
-      await waitFor(
-        async () => {
-          const views = await Promise.all(watchers.map((g) => breakersOf(g.opsUrl)));
-          return views.every((v) => v[sickName]?.breaker === 'open');
-        },
-        { timeoutMs: 20_000, intervalMs: 100, message: `${sickName} open in both gateways and both skier replicas` },
-      );
+      const allOpen = (watchers: { opsUrl: string }[]) => async () => {
+        const views = await Promise.all(watchers.map((w) => breakersOf(w.opsUrl)));
+        return views.every((v) => v[sickName]?.breaker === 'open');
+      };
+      await waitFor(allOpen(gateways), {
+        timeoutMs: 40_000,
+        intervalMs: 100,
+        message: `${sickName} open in both gateways`,
+      });
+      const gatewaysOpenAt = Date.now();
+      // The skier's breakers see only profile reads, each bounded by the stats budget: they open later.
+      await waitFor(allOpen(stack.replicas('skier')), {
+        timeoutMs: 40_000,
+        intervalMs: 100,
+        message: `${sickName} open in both skier replicas`,
+      });
       const openAt = Date.now();
       // Longer than the breaker's reset time (3 s): its half-open trial is a probe, not a client's request.
       await new Promise((resolve) => setTimeout(resolve, 7_000));
@@ -138,6 +152,7 @@ describe('replicas of every stateless process', () => {
       const inWindow = traffic.statuses.filter((s) => s.at > openAt && s.at <= windowEnd);
       const beforeOpen = traffic.statuses.filter((s) => s.at > stoppedAt && s.at <= openAt);
       report['lift-ride replica SIGSTOPped'] = {
+        gatewaysOpenMs: gatewaysOpenAt - stoppedAt,
         failoverMs: openAt - stoppedAt,
         beforeOpen: byStatus(beforeOpen),
         whileOpen: byStatus(inWindow),

@@ -48,6 +48,16 @@ function brokerUrls(list: string): string[] {
   return urls;
 }
 
+/**
+ * amqplib reads the heartbeat from the URL's query only (a socket option is ignored, and without one the
+ * broker's 60 s is taken): a paused node would hold the connection for two minutes.
+ */
+const withHeartbeat = (url: string, seconds: number) => {
+  const parsed = new URL(url);
+  if (!parsed.searchParams.has('heartbeat')) parsed.searchParams.set('heartbeat', String(seconds));
+  return parsed.toString();
+};
+
 const nodeOf = (url: string) => {
   const { hostname, port } = new URL(url);
   return `${hostname}:${port || 5672}`;
@@ -86,9 +96,8 @@ export function createAmqpConnection(options: AmqpConnectionOptions): AmqpConnec
     // The next attempt, after a failure or a loss, goes to the next node.
     index += 1;
     try {
-      candidate = await amqp.connect(url, {
+      candidate = await amqp.connect(withHeartbeat(url, options.heartbeatSeconds ?? 5), {
         timeout: options.connectTimeoutMs ?? 2_000,
-        heartbeat: options.heartbeatSeconds ?? 5,
         clientProperties: { connection_name: options.name },
         // amqplib leaves Nagle's algorithm on: a small publish then waits for the ACK of the one before it,
         // which the broker delays by up to 40 ms. With a few messages in flight (group commit), that wait

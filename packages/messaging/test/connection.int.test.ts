@@ -22,8 +22,15 @@ async function relay() {
       s.on('error', () => undefined);
       s.on('close', () => sockets.delete(s));
     }
-    client.pipe(upstream).pipe(client);
+    // Not piped: a silent relay keeps both sockets open and passes nothing, as a paused (SIGSTOPped) node.
+    client.on('data', (data) => {
+      if (!silent) upstream.write(data);
+    });
+    upstream.on('data', (data) => {
+      if (!silent) client.write(data);
+    });
   });
+  let silent = false;
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const port = (server.address() as AddressInfo).port;
@@ -32,7 +39,10 @@ async function relay() {
     for (const s of sockets) s.destroy();
   };
   cleanups.push(down);
-  return { url: `amqp://${broker.username}:${broker.password}@127.0.0.1:${port}`, port, down };
+  const silence = () => {
+    silent = true;
+  };
+  return { url: `amqp://${broker.username}:${broker.password}@127.0.0.1:${port}`, port, down, silence };
 }
 
 describe('a connection to several broker nodes', () => {
@@ -58,6 +68,22 @@ describe('a connection to several broker nodes', () => {
     first.down();
     await until(() => connection?.node() === `127.0.0.1:${second.port}`, 'no reconnection to the second node');
     expect(connects).toBe(2);
+  });
+
+  it('when the node it is connected to goes silent (paused, its socket open), then after about two heartbeats it connects to another node', async () => {
+    const first = await relay();
+    const second = await relay();
+    connection = createAmqpConnection({
+      url: `${first.url},${second.url}`,
+      log: silentLog,
+      name: 'test-silent',
+      heartbeatSeconds: 1,
+    });
+    await connection.ready(5_000);
+    const silencedAt = Date.now();
+    first.silence();
+    await until(() => connection?.node() === `127.0.0.1:${second.port}`, 'no reconnection after the heartbeat', 8_000);
+    expect(Date.now() - silencedAt).toBeGreaterThanOrEqual(1_000);
   });
 
   it('when given one URL, then it connects to it as before', async () => {

@@ -81,6 +81,26 @@ async function publishOutcomes() {
 }
 
 /**
+ * Whether a node holds a connection of the given process (its connection_name). Asks the node about its own
+ * connections only: list_connections asks every node and fails while one is paused.
+ */
+async function holdsConnection(node: RabbitNode, process: string) {
+  const out = await cluster.cli(
+    'rabbitmqctl',
+    node,
+    ['eval', '[rabbit_reader:info(P, [client_properties]) || P <- rabbit_networking:local_connections()].'],
+    10_000,
+  );
+  return out.includes(`<<"${process}">>`);
+}
+
+/** The node that holds the given process's connection, among the nodes that run. */
+async function nodeOfConnection(process: string, among = cluster.nodes) {
+  for (const node of among) if (node.pid() && (await holdsConnection(node, process))) return node;
+  return undefined;
+}
+
+/**
  * Sends rides through the gateway with 32 clients, each retrying a ride that was refused or lost its answer,
  * and runs `fault` once rides flow. Every answer's status is counted; a 503 must carry Retry-After.
  */
@@ -260,6 +280,62 @@ describe('a three-node RabbitMQ cluster under the lift-ride pipeline', () => {
     };
     console.log('broker leader SIGSTOP', JSON.stringify(figures));
     // Rides sent after the pause began were answered 201 while the node was still paused.
+    expect(figures.failoverMs).toBeLessThan(figures.pausedMs);
+    expect(run.unavailableWithoutRetryAfter).toBe(0);
+    expect(Object.keys(run.statuses).filter((s) => !answeredAsDesigned.has(s))).toEqual([]);
+    expect(figures.lost).toBe(0);
+    expect(figures.unexpected).toBe(0);
+  }, 240_000);
+  it('when the node the services are connected to is SIGSTOPped for longer than the heartbeat, then they reconnect to another node, rides keep being answered, and none answered 201 is lost or counted twice', async () => {
+    const rides = distinctRides(6_000, 1703).map((r) => ({ ...r, dayID: r.dayID + 20 }));
+    const times = { stoppedAt: 0, pausedMs: 0, reconnectedMs: 0, backMs: 0 };
+    let victim: RabbitNode | undefined;
+    let wasLeader = false;
+    const run = await ridesThrough(rides, async () => {
+      const first = cluster.nodes[0] as RabbitNode;
+      victim = await nodeOfConnection('lift-ride');
+      if (!victim) throw new Error('the lift-ride API has no connection on the cluster');
+      wasLeader = (await membership(first)).leader === victim.name;
+      const survivor = runningElsewhere(victim);
+      const paused = victim;
+      cluster.signal(paused, 'SIGSTOP');
+      times.stoppedAt = Date.now();
+      try {
+        const others = cluster.nodes.filter((n) => n !== paused);
+        await waitFor(async () => (await nodeOfConnection('lift-ride', others)) !== undefined, {
+          timeoutMs: 60_000,
+          intervalMs: 250,
+          message: 'the lift-ride API connected to another node',
+        });
+        times.reconnectedMs = Date.now() - times.stoppedAt;
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, 15_000 - (Date.now() - times.stoppedAt))));
+      } finally {
+        cluster.signal(paused, 'SIGCONT');
+      }
+      times.pausedMs = Date.now() - times.stoppedAt;
+      const continuedAt = Date.now();
+      await waitFor(async () => (await membership(survivor)).online.includes(paused.name), {
+        timeoutMs: 60_000,
+        intervalMs: 500,
+        message: 'the continued node back in the queue',
+      });
+      times.backMs = Date.now() - continuedAt;
+    });
+    const firstCreatedAfterStop = run.createdAt
+      .filter((c) => c.sentAt >= times.stoppedAt)
+      .reduce((min, c) => Math.min(min, c.at), Number.POSITIVE_INFINITY);
+    const figures = {
+      ...(await judge(rides, run.answered)),
+      statuses: run.statuses,
+      publishes: run.publishes,
+      paused: victim?.name,
+      wasLeader,
+      pausedMs: times.pausedMs,
+      failoverMs: firstCreatedAfterStop - times.stoppedAt,
+      reconnectedMs: times.reconnectedMs,
+      backMs: times.backMs,
+    };
+    console.log('broker connected node SIGSTOP', JSON.stringify(figures));
     expect(figures.failoverMs).toBeLessThan(figures.pausedMs);
     expect(run.unavailableWithoutRetryAfter).toBe(0);
     expect(Object.keys(run.statuses).filter((s) => !answeredAsDesigned.has(s))).toEqual([]);

@@ -210,13 +210,15 @@ the work in Postgres, not only the waiting callers.
   after 50 ms, backing off to 2 s; a dropped connection is made again with backoff and the topology declared.
 - \`AMQP_URL\` may list the nodes of a RabbitMQ cluster, comma-separated: a process connects to the first node
   that answers and, when that connection is lost or refused, goes on to the next node at once; it backs off
-  only after a round in which no node answered. The quorum queue has a member on each node (the default on
+  only after a round in which no node answered. A paused node (its socket open, nothing coming back) is
+  left after about two 5 s heartbeats: the API was on another node 12.7 s into a 15 s SIGSTOP, and its rides
+  took the fallback meanwhile. The quorum queue has a member on each node (the default on
   3.10 with three nodes). When the node leading it is lost, publishes that are not confirmed in
   \`PUBLISH_TIMEOUT_MS\` take the fallback while the survivors elect a new leader: SIGKILLed, the next ride
   was answered 201 in 80-290 ms and a new leader stood in 1.0-2.7 s; SIGSTOPped for 15 s (a pause, not a
   crash, longer than the 5 s heartbeat), the survivors took 6.5-9.3 s to elect one, during which some
   attempts were answered 503 with Retry-After (the gateway's budget ran out while the publish waited its
-  timeout; one attempt in four runs got 504, past its deadline); none answered 201 was lost or counted twice, and the node was back in the queue 0.4-1.5 s after
+  timeout; two of eight such runs had one attempt answered 504, past its deadline); none answered 201 was lost or counted twice, and the node was back in the queue 0.4-1.5 s after
   SIGCONT or 7.8-11 s after a restart: \`services/lift-ride/test/broker-cluster.e2e.test.ts\`.
 - A queue that exists with other arguments than declared (a changed \`QUEUE_MAX_LENGTH\`, a queue created
   with another delivery limit: 406 PRECONDITION_FAILED) is not retried: the connection logs one error naming

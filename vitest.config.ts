@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 const chaos = 'services/*/test/chaos/**/*.chaos.test.ts';
-// The proofs of the scaled-out system: each starts two or three of every process.
-const scaled = 'services/*/test/**/replicas*.e2e.test.ts';
+// The proofs of the scaled-out system: each starts two or three of every process (or of the broker).
+const scaled = 'services/*/test/**/{replicas,broker-cluster}*.e2e.test.ts';
 
 export default defineConfig({
   test: {

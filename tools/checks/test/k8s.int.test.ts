@@ -48,12 +48,22 @@ interface Kustomization {
   extraEnv: { all: Record<string, string>; byProcess: Record<string, string[]> };
 }
 
-const base: Kustomization = { dir: 'infra/k8s/base', extraEnv: { all: {}, byProcess: {} } };
+// The local start command reads the primary only (DATABASE_READ_URL defaults to it); the cluster's query side
+// reads the replicas. The lift-ride worker shares the API's Secret, and does not read the variable.
+const readUrl = {
+  'lift-ride': ['DATABASE_READ_URL'],
+  'lift-ride-worker': ['DATABASE_READ_URL'],
+  skier: ['DATABASE_READ_URL'],
+};
+const base: Kustomization = { dir: 'infra/k8s/base', extraEnv: { all: {}, byProcess: readUrl } };
 const dev: Kustomization = { dir: 'infra/k8s/overlays/dev', namespace: 'skico-dev', extraEnv: base.extraEnv };
 const prod: Kustomization = {
   dir: 'infra/k8s/overlays/prod',
   namespace: 'skico',
-  extraEnv: { all: { NODE_ENV: 'production' }, byProcess: { gateway: ['JWT_SECRET', 'API_KEY_SECRET'] } },
+  extraEnv: {
+    all: { NODE_ENV: 'production' },
+    byProcess: { ...readUrl, gateway: ['JWT_SECRET', 'API_KEY_SECRET'] },
+  },
 };
 const kustomizations = [base, dev, prod];
 
@@ -445,6 +455,23 @@ describe.each(kustomizations)('kustomization $dir', (k) => {
     const database = new URL(containerEnv(objects, appContainer(objects, resort)).DATABASE_URL ?? '');
     expect(admin.host).toBe(database.host);
     expect(database.pathname).toBe(`/${env.SKICO_DATABASE}`);
+  });
+
+  it('when the query side reads, then it reads the replicas outside dev and the primary in dev, as the same role', () => {
+    const objects = build();
+    for (const name of ['lift-ride', 'skier']) {
+      const spec = processes.find((p) => p.name === name) as ProcessSpec;
+      const env = containerEnv(objects, appContainer(objects, spec));
+      const primary = new URL(env.DATABASE_URL ?? '');
+      const read = new URL(env.DATABASE_READ_URL ?? '');
+      expect(read.hostname, name).toBe(k === dev ? 'postgres-rw' : 'postgres-ro');
+      expect([read.username, read.password, read.port, read.pathname]).toEqual([
+        primary.username,
+        primary.password,
+        primary.port,
+        primary.pathname,
+      ]);
+    }
   });
 
   it('when the data services run, then Postgres has a read replica and RabbitMQ three nodes outside dev', () => {

@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 const chaos = 'services/*/test/chaos/**/*.chaos.test.ts';
 // The proofs of the scaled-out system: each starts two or three of every process (or of the broker).
 const scaled = 'services/*/test/**/{replicas,broker-cluster}*.e2e.test.ts';
+// Faults below the socket: the system in a network lab of the test's own (namespaces, veth, firewall rules).
+const netFaults = 'services/*/test/net-faults/**/*.test.ts';
 
 export default defineConfig({
   test: {
@@ -26,7 +28,7 @@ export default defineConfig({
             'services/*/src/**/*.test.ts',
             'services/*/test/**/*.test.ts',
           ],
-          exclude: ['**/node_modules/**', chaos, scaled],
+          exclude: ['**/node_modules/**', chaos, scaled, netFaults],
           sequence: { groupOrder: 0 },
         },
       },
@@ -51,6 +53,17 @@ export default defineConfig({
           include: [scaled],
           fileParallelism: false,
           sequence: { groupOrder: 2 },
+        },
+      },
+      {
+        // Partitions, packet loss, pauses, a full disk and skewed clocks, each judged by the history checker:
+        // last, one file at a time, as each holds a whole stack in namespaces through minutes of faults.
+        extends: true,
+        test: {
+          name: 'net-faults',
+          include: [netFaults],
+          fileParallelism: false,
+          sequence: { groupOrder: 3 },
         },
       },
     ],

@@ -1,4 +1,5 @@
 import type { TestStack } from '@skico/stack';
+import type { FinalState, History } from '@skico/test-kit';
 import pg from 'pg';
 
 export interface SentRide {
@@ -91,9 +92,74 @@ export async function liftRideDb(stack: TestStack) {
     /** Total vertical of all skier-days: equals 10 × liftID summed over the distinct rides sent. */
     totalVertical: async () =>
       Number((await client.query('SELECT coalesce(sum(vertical_m), 0) AS v FROM skier_days')).rows[0].v),
+    /**
+     * The final state for the history checker: each ride key present (the table's unique key gives 1 each),
+     * and, as extra counts, every ride the skier-day aggregates counted beyond the rows present.
+     */
+    finalState: async (): Promise<FinalState> => {
+      const rows = (await client.query('SELECT resort_id, day, skier_id, lift_id, minute FROM rides')).rows;
+      const excess = await client.query(`
+        SELECT coalesce(sum(greatest(d.rides - coalesce(r.c, 0), 0)), 0) AS n FROM skier_days d
+        LEFT JOIN (SELECT resort_id, season, day, skier_id, count(*) AS c FROM rides GROUP BY 1, 2, 3, 4) r
+        USING (resort_id, season, day, skier_id)`);
+      return {
+        counts: new Map(rows.map((r) => [`${r.resort_id}:${r.day}:${r.skier_id}:${r.lift_id}:${r.minute}`, 1])),
+        extraCounts: Number(excess.rows[0].n),
+      };
+    },
     query: (sql: string, params: unknown[] = []) => client.query(sql, params),
     close: () => client.end(),
   };
 }
 
 export const expectedVertical = (rides: SentRide[]) => rides.reduce((sum, r) => sum + 10 * r.liftID, 0);
+
+export interface SendRidesOptions {
+  /** Concurrent clients. */
+  clients: number;
+  /** Attempts per ride before the client gives up on it (its outcome stays failed or indeterminate). */
+  attempts?: number;
+  /** Pause before a retry. */
+  retryDelayMs?: number;
+  /** Gateways to spread attempts over (a retry goes to the next); the stack's gateway by default. */
+  gateways?: string[];
+  /** How long one attempt may take before the client abandons it (indeterminate). */
+  attemptTimeoutMs?: number;
+  /** Pause of each client after each ride (a paced flow instead of as fast as the system answers). */
+  pauseMs?: number;
+  /** Stop starting rides once this returns true (the rides not started stay unsent). */
+  stop?: () => boolean;
+  /** Extra headers of every attempt (an Idempotency-Key per ride, say). */
+  headers?: (ride: SentRide) => Record<string, string>;
+}
+
+/**
+ * Sends each ride through the gateway as a client that retries a refused or unanswered ride would, recording
+ * every attempt in the history (its status, or indeterminate for a timeout or a dropped connection).
+ */
+export async function sendRides(stack: TestStack, rides: SentRide[], history: History, options: SendRidesOptions) {
+  const gateways = options.gateways ?? [stack.gatewayUrl];
+  await inParallel(rides, options.clients, async (ride, index) => {
+    if (options.stop?.()) return;
+    history.sent(rideKeyOf(ride));
+    for (let attempt = 0; attempt < (options.attempts ?? 30); attempt++) {
+      const gateway = gateways[(index + attempt) % gateways.length] as string;
+      const status = await history.attempt(rideKeyOf(ride), async () => {
+        const res = await fetch(
+          `${gateway}/skiers/${ride.resortID}/seasons/2025/days/${ride.dayID}/skiers/${ride.skierID}`,
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...options.headers?.(ride) },
+            body: JSON.stringify({ time: ride.time, liftID: ride.liftID }),
+            signal: AbortSignal.timeout(options.attemptTimeoutMs ?? 15_000),
+          },
+        );
+        await res.arrayBuffer();
+        return res.status;
+      });
+      if (status === 201) break;
+      await new Promise((resolve) => setTimeout(resolve, options.retryDelayMs ?? 200));
+    }
+    if (options.pauseMs) await new Promise((resolve) => setTimeout(resolve, options.pauseMs));
+  });
+}

@@ -21,7 +21,10 @@ export interface StackSettings {
   ports: Record<string, number>;
   /** Replicas of each process, by process name; one of each by default. */
   scale?: Scale;
+  /** The address every process listens on and is called at, unless `hosts` names its own. */
   host: string;
+  /** Addresses of single processes or replicas (`lift-ride-2`): a network lab gives each a host of its own. */
+  hosts?: Record<string, string>;
   logLevel: string;
   /** OTLP/HTTP base URL every process sends its traces to (OTEL_EXPORTER_OTLP_ENDPOINT); empty: tracing off. */
   tracesEndpoint: string;
@@ -84,11 +87,15 @@ export function portOf(settings: Pick<StackSettings, 'ports'>, key: string): num
   return first + REPLICA_PORT_STEP * (Number(match[2]) - 1);
 }
 
+/** The address a process or replica listens on and is called at. */
+export const hostOf = (settings: Pick<StackSettings, 'host' | 'hosts'>, name: string) =>
+  settings.hosts?.[name] ?? settings.host;
+
 /** The base URLs of every replica of a process, comma-separated, as the services read them. */
 function replicaUrls(settings: StackSettings, name: string): string {
   return Array.from(
     { length: countOf(settings.scale, name) },
-    (_, i) => `http://${settings.host}:${portOf(settings, replicaName(name, i))}`,
+    (_, i) => `http://${hostOf(settings, replicaName(name, i))}:${portOf(settings, replicaName(name, i))}`,
   ).join(',');
 }
 
@@ -98,7 +105,7 @@ export function processEnv(spec: ProcessSpec | ReplicaSpec, settings: StackSetti
   const base = 'replicaOf' in spec ? spec.replicaOf : spec.name;
   const ops = opsListeners[base];
   const env: Record<string, string> = {
-    HOST: settings.host,
+    HOST: hostOf(settings, spec.name),
     LOG_LEVEL: settings.logLevel,
     [spec.portVar]: String(portOf(settings, spec.name)),
     ...(ops ? { [ops.portVar]: String(portOf(settings, opsPortKey(spec.name))) } : {}),

@@ -2,7 +2,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { prepareDatabase } from './database.ts';
 import { processes } from './processes.ts';
 import { countOf, replicaName, replicasOf, type Scale } from './replicas.ts';
-import { defaultSettings, opsListeners, opsPortKey, portOf, processEnv, type StackSettings } from './stack-env.ts';
+import {
+  defaultSettings,
+  hostOf,
+  opsListeners,
+  opsPortKey,
+  portOf,
+  processEnv,
+  type StackSettings,
+} from './stack-env.ts';
 import { createSupervisor, type SupervisorOptions } from './supervisor.ts';
 
 export interface StackOptions extends Partial<Omit<SupervisorOptions, 'onLine'>> {
@@ -52,13 +60,14 @@ export async function startStack(options: StackOptions = {}) {
     restart: options.restart ?? true,
     stopTimeoutMs: options.stopTimeoutMs ?? 15_000,
     nodeArgs: options.nodeArgs,
+    launcher: options.launcher,
   });
   const selected = replicasOf(
     processes.filter((p) => !options.only || options.only.includes(p.name)),
     settings.scale,
   );
   /** The URL of a process or of one of its replicas (`lift-ride-2`). */
-  const urlOf = (name: string) => `http://${settings.host}:${portOf(settings, name)}`;
+  const urlOf = (name: string) => `http://${hostOf(settings, name)}:${portOf(settings, name)}`;
   try {
     for (const spec of selected) supervisor.start(spec, processEnv(spec, settings));
     await Promise.all(selected.map((spec) => waitForReady(urlOf(spec.name), options.readyTimeoutMs ?? 30_000)));
@@ -70,7 +79,7 @@ export async function startStack(options: StackOptions = {}) {
   const opsUrlOf = (name: string) => {
     const replica = selected.find((r) => r.name === name);
     return opsListeners[replica?.replicaOf ?? name]
-      ? `http://${settings.host}:${portOf(settings, opsPortKey(name))}`
+      ? `http://${hostOf(settings, name)}:${portOf(settings, opsPortKey(name))}`
       : urlOf(name);
   };
   /** Every replica of a process: its name (for the supervisor's signals and restarts), URL and ops URL. */

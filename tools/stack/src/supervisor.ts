@@ -20,6 +20,11 @@ export interface SupervisorOptions {
   stopTimeoutMs: number;
   /** Extra node options for every process, e.g. `--cpu-prof` (which NODE_OPTIONS does not allow). */
   nodeArgs?: string[];
+  /**
+   * A command that runs a process's node in a place of its own, by process name: a network lab's
+   * `ip netns exec <namespace>`, which execs, so that the child's PID is still the process's own.
+   */
+  launcher?: (name: string) => string[];
 }
 
 const MIN_BACKOFF_MS = 250;
@@ -37,7 +42,15 @@ export function createSupervisor(options: SupervisorOptions) {
   const say = (line: string) => options.onLine('stack', line, 'stdout');
 
   const spawnOne = (p: SupervisedProcess) => {
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', p.spec.entry], {
+    const [command = process.execPath, ...args] = [
+      ...(options.launcher?.(p.spec.name) ?? []),
+      process.execPath,
+      ...(options.nodeArgs ?? []),
+      '--import',
+      'tsx',
+      p.spec.entry,
+    ];
+    const child = spawn(command, args, {
       cwd: join(repoRoot, p.spec.dir),
       env: { ...process.env, ...p.env },
       stdio: ['ignore', 'pipe', 'pipe'],

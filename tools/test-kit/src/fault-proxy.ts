@@ -4,8 +4,10 @@ import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 export interface FaultProxyOptions {
   /** Where accepted connections are forwarded. */
   target: { host: string; port: number };
-  /** Port to listen on at 127.0.0.1; 0 (the default) picks a free one. */
+  /** Port to listen on; 0 (the default) picks a free one. */
   listenPort?: number;
+  /** Address to listen on: 127.0.0.1 by default; a network lab's bridge address makes it a forwarder. */
+  listenHost?: string;
 }
 
 export type FaultMode = 'pass' | 'latency' | 'blackhole' | 'reset' | 'cut';
@@ -40,10 +42,9 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-const host = '127.0.0.1';
-
 /** Starts a TCP proxy to `target` whose faults a test switches at will. */
 export async function createFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
+  const host = options.listenHost ?? '127.0.0.1';
   let mode: FaultMode = 'pass';
   let delayMs = 0;
   let closed = false;

@@ -8,6 +8,27 @@ export {
   type FaultProxyStats,
 } from './fault-proxy.ts';
 export { freePort } from './free-port.ts';
+export {
+  type Attempt,
+  type AttemptOutcome,
+  createHistory,
+  type FinalState,
+  formatHistory,
+  type History,
+  type HistoryReport,
+} from './history.ts';
+export {
+  createNetLab,
+  type Direction,
+  type Fault,
+  type Forwarder,
+  labNamespaces,
+  labUnavailable,
+  type NetHost,
+  type NetLab,
+  type Peer,
+  removeStaleLabs,
+} from './net-lab.ts';
 export { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from './otlp-receiver.ts';
 export { type PostgresNode, type PostgresReplicaSet, startPostgresReplica } from './postgres-replica.ts';
 export { type RabbitCluster, type RabbitNode, startRabbitCluster } from './rabbit-cluster.ts';

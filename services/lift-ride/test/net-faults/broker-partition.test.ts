@@ -1,0 +1,73 @@
+import { createHistory, waitFor } from '@skico/test-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { distinctRides, sendRides } from '../pipeline-kit.ts';
+import { DEADLINE_MS, judge, type LabStack, lateAnswers, MARGIN_MS, metric, since, startLabStack } from './net-kit.ts';
+
+let env: LabStack;
+
+beforeAll(async () => {
+  env = await startLabStack();
+}, 120_000);
+afterAll(async () => {
+  await env?.stop();
+});
+
+/** After healing, the API must be publishing through the broker again within this (heartbeats of 5 s). */
+const RECONNECT_BOUND_MS = 15_000;
+
+describe('the lift-ride API partitioned from RabbitMQ (packets dropped, no reset)', () => {
+  it('answers rides through the fallback within the deadline, reconnects by heartbeat after healing, and loses or doubles none', async () => {
+    const { lab, stack, db, network } = env;
+    const api = stack.urlOf('lift-ride');
+    const history = createHistory();
+    let sending = true;
+    const flow = sendRides(stack, distinctRides(40_000, 1801), history, {
+      clients: 8,
+      pauseMs: 20,
+      attemptTimeoutMs: 10_000,
+      stop: () => !sending,
+    });
+    const confirmed = () => metric(api, 'skico_publishes_total', 'outcome="confirmed"');
+    const fallback = () => metric(api, 'skico_publishes_total', 'outcome="fallback"');
+    await waitFor(async () => (await confirmed()) > 200, { timeoutMs: 20_000, message: 'rides are not flowing' });
+
+    const cut = await lab.partition(network.host('lift-ride'), network.amqp[0] as never);
+    const t0 = Date.now();
+    const fallbackBefore = await fallback();
+    // Longer than two heartbeats: the connection must be declared dead by the client, not by TCP.
+    await new Promise((resolve) => setTimeout(resolve, 20_000));
+    const duringFallback = (await fallback()) - fallbackBefore;
+    const dropped = await cut.hits();
+    const createdDuring = history.attempts().filter((a) => a.startedAt > t0 + 2_000 && a.status === 201).length;
+
+    await cut.heal();
+    const healedAt = Date.now();
+    const confirmedAtHeal = await confirmed();
+    await waitFor(async () => (await confirmed()) > confirmedAtHeal, {
+      timeoutMs: 60_000,
+      intervalMs: 100,
+      message: 'the API never published through the broker again after the partition healed',
+    });
+    const reconnectMs = since(healedAt);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    sending = false;
+    await flow;
+
+    const late = lateAnswers(history);
+    const report = await judge('broker partition', history, db, {
+      partitionMs: healedAt - t0,
+      droppedPackets: dropped,
+      fallbackRidesDuring: duringFallback,
+      createdDuring,
+      reconnectMs,
+      late: late.length,
+    });
+    // The fault landed: packets were dropped, and rides took the fallback while it lasted.
+    expect(dropped).toBeGreaterThan(0);
+    expect(duringFallback).toBeGreaterThan(0);
+    expect(createdDuring).toBeGreaterThan(100);
+    expect(late.map((a) => `${a.key} ${a.status ?? a.error} ${a.latencyMs} ms`)).toEqual([]);
+    expect(report.worstLatencyMs).toBeLessThanOrEqual(DEADLINE_MS + MARGIN_MS);
+    expect(reconnectMs).toBeLessThan(RECONNECT_BOUND_MS);
+  }, 180_000);
+});

@@ -1,6 +1,7 @@
 import type { TestStack } from '@skico/stack';
-import type { FinalState, History } from '@skico/test-kit';
+import { type FinalState, formatHistory, type History, type HistoryReport, waitFor } from '@skico/test-kit';
 import pg from 'pg';
+import { expect } from 'vitest';
 
 export interface SentRide {
   resortID: number;
@@ -162,4 +163,33 @@ export async function sendRides(stack: TestStack, rides: SentRide[], history: Hi
     }
     if (options.pauseMs) await new Promise((resolve) => setTimeout(resolve, options.pauseMs));
   });
+}
+
+/**
+ * Waits until every ride answered 201 is in Postgres (up to `drainMs`), reads the final state, prints the
+ * history's figures (`<name> history {...}`), and asserts the promises: none lost, none counted twice, none
+ * present that was never sent, and skier-day aggregates that match the rides.
+ */
+export async function judge(
+  name: string,
+  history: History,
+  db: Awaited<ReturnType<typeof liftRideDb>>,
+  more: Record<string, unknown> = {},
+  drainMs = 60_000,
+): Promise<HistoryReport> {
+  const acknowledged = history.acknowledged();
+  await waitFor(
+    async () => {
+      const keys = await db.keys();
+      return acknowledged.every((k) => keys.has(k));
+    },
+    { timeoutMs: drainMs, message: `${name}: rides answered 201 are still missing from Postgres` },
+  ).catch(() => undefined); // the checker reports what is missing
+  const report = history.check(await db.finalState());
+  console.log(formatHistory(name, report, more));
+  expect(report.lost, `${name}: lost ${report.examples.lost.join(', ')}`).toBe(0);
+  expect(report.duplicated, `${name}: duplicated ${report.examples.duplicated.join(', ')}`).toBe(0);
+  expect(report.unexpected, `${name}: unexpected ${report.examples.unexpected.join(', ')}`).toBe(0);
+  expect(await db.aggregateMismatches()).toBe(0);
+  return report;
 }

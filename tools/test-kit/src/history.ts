@@ -78,8 +78,10 @@ function errorName(err: unknown): string {
 export function createHistory() {
   const attempts: Attempt[] = [];
   const byKey = new Map<string, Attempt[]>();
+  let okKeys = 0;
 
   const add = (attempt: Attempt) => {
+    if (attempt.outcome === 'ok' && !byKey.get(attempt.key)?.some((a) => a.outcome === 'ok')) okKeys += 1;
     attempts.push(attempt);
     const list = byKey.get(attempt.key);
     if (list) list.push(attempt);
@@ -109,6 +111,8 @@ export function createHistory() {
       }
     },
     attempts: () => attempts as readonly Attempt[],
+    /** How many keys have been answered success so far (cheap: for a test waiting on progress). */
+    okCount: () => okKeys,
     /** The keys answered success at least once: the ones that must be present. */
     acknowledged: () => [...byKey].filter(([, list]) => list.some((a) => a.outcome === 'ok')).map(([key]) => key),
     /** Judges every key against the final state. */

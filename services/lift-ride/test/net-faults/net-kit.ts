@@ -1,7 +1,8 @@
 import { startTestStack, type TestStackOptions } from '@skico/stack';
-import { createNetLab, formatHistory, type History, type HistoryReport, waitFor } from '@skico/test-kit';
-import { expect } from 'vitest';
-import { liftRideDb, rideKeyOf, type SentRide } from '../pipeline-kit.ts';
+import { createNetLab, type History } from '@skico/test-kit';
+import { liftRideDb } from '../pipeline-kit.ts';
+
+export { judge } from '../pipeline-kit.ts';
 
 /** The gateway's request deadline (REQUEST_TIMEOUT_MS); every answer must come within it plus the margin. */
 export const DEADLINE_MS = 2_000;
@@ -55,36 +56,5 @@ export function lateAnswers(history: History, boundMs = DEADLINE_MS + MARGIN_MS)
   return history.attempts().filter((a) => a.latencyMs > boundMs);
 }
 
-/**
- * Waits until every ride answered 201 is in Postgres (up to `drainMs`), reads the final state, prints the
- * history's figures, and asserts the promises: none lost, none counted twice, none present that was never sent.
- */
-export async function judge(
-  name: string,
-  history: History,
-  db: LabStack['db'],
-  more: Record<string, unknown> = {},
-  drainMs = 60_000,
-): Promise<HistoryReport> {
-  const acknowledged = history.acknowledged();
-  await waitFor(
-    async () => {
-      const keys = await db.keys();
-      return acknowledged.every((k) => keys.has(k));
-    },
-    { timeoutMs: drainMs, message: `${name}: rides answered 201 are still missing from Postgres` },
-  ).catch(() => undefined); // the checker reports what is missing
-  const report = history.check(await db.finalState());
-  console.log(formatHistory(name, report, more));
-  expect(report.lost, `${name}: lost ${report.examples.lost.join(', ')}`).toBe(0);
-  expect(report.duplicated, `${name}: duplicated ${report.examples.duplicated.join(', ')}`).toBe(0);
-  expect(report.unexpected, `${name}: unexpected ${report.examples.unexpected.join(', ')}`).toBe(0);
-  expect(await db.aggregateMismatches()).toBe(0);
-  return report;
-}
-
 /** Milliseconds since `t0`, rounded, for the figures. */
 export const since = (t0: number) => Math.round(Date.now() - t0);
-
-/** Ride keys of a list, for a test that only has the rides. */
-export const keysOf = (rides: SentRide[]) => rides.map(rideKeyOf);

@@ -26,6 +26,7 @@ import { idempotencyMetrics } from './idempotency/idempotency-metrics.ts';
 import { gatewayResilience as knobs, upstreamCapacity } from './resilience.ts';
 import { createStatistics, type Statistics } from './statistics/statistics.ts';
 import type { UpstreamName } from './upstream/types.ts';
+import { upstreamCallMetrics } from './upstream/upstream-call-metrics.ts';
 import { createUpstreamCaller, type UpstreamCaller } from './upstream/upstream-caller.ts';
 
 /** What the gateway's two listeners serve from: every client, store, guard and use case, built once. */
@@ -119,6 +120,7 @@ export function createGatewayDeps(config: GatewayConfig, log: Logger, lifecycle:
       bulkheads,
       retry: knobs.retry,
       budget: createRetryBudget(knobs.retryBudget),
+      count: upstreamCallMetrics(metrics),
     }),
     health,
     idempotency: createIdempotency({

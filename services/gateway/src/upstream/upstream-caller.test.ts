@@ -21,6 +21,7 @@ const listen = (status: number, index: number) =>
   });
 
 let call: ReturnType<typeof createUpstreamCaller>;
+const counted: string[] = [];
 let close: () => Promise<void>;
 
 beforeAll(async () => {
@@ -45,6 +46,7 @@ beforeAll(async () => {
     },
     retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 },
     budget: createRetryBudget({ ratio: 1, minPerWindow: 1_000, windowMs: 10_000 }),
+    count: (upstream, kind) => counted.push(`${upstream} ${kind}`),
   });
 });
 
@@ -59,10 +61,14 @@ const due = () => ({ by: Date.now() + 2_000, ownBy: Date.now() + 2_000 });
 describe('the upstream caller over replicas', () => {
   it('when a safe request fails on one replica, then its retry goes to the other, which answers', async () => {
     hits.fill(0);
+    counted.length = 0;
     const answers = await Promise.all(Array.from({ length: 6 }, () => call('resort', get, due(), true)));
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
     // Every failing replica's call was followed by a call to the other.
     expect(hits[1]).toBe(6);
+    // Counted for /metrics: one first attempt per request, one retry per failed first attempt.
+    expect(counted.filter((c) => c === 'resort first')).toHaveLength(6);
+    expect(counted.filter((c) => c === 'resort retry')).toHaveLength(hits[0] ?? 0);
   });
 
   it('when a request may not be retried, then the failing replica’s answer is the answer', async () => {

@@ -24,6 +24,8 @@ export interface UpstreamCallDeps {
   bulkheads: Record<`${UpstreamName}:${TrafficClass}`, Bulkhead>;
   retry: RetryPolicy;
   budget: RetryBudget;
+  /** Counts each first attempt, each retry made, and each retry the budget refused (for /metrics). */
+  count?: (upstream: UpstreamName, kind: 'first' | 'retry' | 'refused') => void;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -74,6 +76,7 @@ export function createUpstreamCaller(deps: UpstreamCallDeps) {
     const deadline = due.by - ANSWER_MARGIN_MS;
     const trafficClass: TrafficClass = req.method === 'GET' ? 'read' : 'write';
     deps.budget.recordRequest();
+    deps.count?.(name, 'first');
     let delay = 0;
     let replica: Replica<Breaker> | undefined;
     for (let n = 1; ; n++) {
@@ -91,12 +94,9 @@ export function createUpstreamCaller(deps: UpstreamCallDeps) {
         ? failing(answer.status) || Number.isFinite(retryAfter)
         : outcome instanceof DependencyUnavailable && (outcome.reason === 'unreachable' || outcome.reason === 'failed');
       delay = Number.isFinite(retryAfter) ? retryAfter : nextDelay(deps.retry, delay);
-      const canRetry =
-        retryable &&
-        worthRetrying &&
-        n < deps.retry.maxAttempts &&
-        Date.now() + delay < deadline - 10 &&
-        deps.budget.tryRetry();
+      const allowed = retryable && worthRetrying && n < deps.retry.maxAttempts && Date.now() + delay < deadline - 10;
+      const canRetry = allowed && deps.budget.tryRetry();
+      if (allowed) deps.count?.(name, canRetry ? 'retry' : 'refused');
       if (!canRetry) {
         if (answer) return answer;
         throw outcome;

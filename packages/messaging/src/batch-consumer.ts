@@ -17,6 +17,11 @@ export interface BatchReport {
   parts: { retried: number; rejected: number };
   /** The batch's weight (weightOf summed: one per message unless told otherwise). */
   weight: number;
+  /**
+   * Deliveries of the batch that the broker had given out before (its redelivered flag): a consumer lost
+   * them with its channel or connection, or they were returned.
+   */
+  redelivered: number;
   /** How long the handler took on the attempt that went through; absent when the batch went back unhandled. */
   durationMs?: number;
   /** Publish time of the batch's oldest message, when known: its age at settle time is the consumer's lag. */
@@ -144,6 +149,7 @@ export function createBatchConsumer(options: BatchConsumerOptions): BatchConsume
         outcomes: outcomes.map(outcomeName),
         parts,
         weight: batch.reduce((sum, item) => sum + item.weight, 0),
+        redelivered: batch.filter((item) => item.message.fields.redelivered).length,
         durationMs,
         oldestPublishedAt: stamps.length > 0 ? Math.min(...stamps) : undefined,
       });

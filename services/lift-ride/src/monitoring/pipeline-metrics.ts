@@ -21,6 +21,11 @@ export function workerMetrics(registry: Registry): (report: BatchReport) => void
     registers: [registry],
   });
   for (const outcome of ['retry', 'reject'] as const) splitRides.inc({ outcome }, 0);
+  const redelivered = new Counter({
+    name: 'skico_worker_redelivered_total',
+    help: 'Deliveries that the broker had given out before: another consumer (or this one) lost them with its connection or channel, or returned them.',
+    registers: [registry],
+  });
   const size = new Histogram({
     name: 'skico_worker_batch_size',
     help: 'Rides per committed batch (at most WORKER_BATCH_SIZE, unless one message alone holds more).',
@@ -43,6 +48,7 @@ export function workerMetrics(registry: Registry): (report: BatchReport) => void
     const counts: Partial<Record<OutcomeName, number>> = {};
     for (const o of report.outcomes) counts[o] = (counts[o] ?? 0) + 1;
     for (const [outcome, n] of Object.entries(counts)) messages.inc({ outcome }, n);
+    if (report.redelivered > 0) redelivered.inc(report.redelivered);
     if (report.parts.retried > 0) splitRides.inc({ outcome: 'retry' }, report.parts.retried);
     if (report.parts.rejected > 0) splitRides.inc({ outcome: 'reject' }, report.parts.rejected);
     if (report.durationMs === undefined) return;

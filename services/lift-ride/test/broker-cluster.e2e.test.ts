@@ -1,11 +1,12 @@
 import { liftRideTopology } from '@skico/contracts';
 import { startTestStack, type TestStack } from '@skico/stack';
-import { type RabbitCluster, type RabbitNode, startRabbitCluster, waitFor } from '@skico/test-kit';
+import { createHistory, type RabbitCluster, type RabbitNode, startRabbitCluster, waitFor } from '@skico/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   distinctRides,
   expectedVertical,
   inParallel,
+  judge,
   liftRideDb,
   postRide,
   rideKeyOf,
@@ -18,6 +19,8 @@ let db: Awaited<ReturnType<typeof liftRideDb>>;
 let queue: string;
 /** Every ride the tests of this file sent, for the check that the aggregates count each present ride once. */
 const allSent: SentRide[] = [];
+/** Every attempt of every test of this file: each test judges the whole file's rides so far. */
+const history = createHistory();
 
 beforeAll(async () => {
   cluster = await startRabbitCluster();
@@ -105,28 +108,24 @@ async function nodeOfConnection(process: string, among = cluster.nodes) {
  * and runs `fault` once rides flow. Every answer's status is counted; a 503 must carry Retry-After.
  */
 async function ridesThrough(rides: SentRide[], fault: (flowing: { created: () => number }) => Promise<void>) {
-  const answered = new Map<string, 'created' | 'refused' | 'indeterminate'>();
   const statuses: Record<string, number> = {};
   let created = 0;
   let unavailableWithoutRetryAfter = 0;
   /** When each ride was answered 201, and when its successful request was sent. */
   const createdAt: { sentAt: number; at: number }[] = [];
   const before = await publishOutcomes();
+  allSent.push(...rides);
   const sending = inParallel(rides, 32, async (ride) => {
+    history.sent(rideKeyOf(ride));
     for (let attempt = 0; attempt < 60; attempt++) {
       const sentAt = Date.now();
-      let outcome: 'created' | 'refused' | 'indeterminate';
-      try {
+      const status = await history.attempt(rideKeyOf(ride), async () => {
         const answer = await postRide(stack, ride);
-        statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
         if (answer.status === 503 && !answer.retryAfter) unavailableWithoutRetryAfter += 1;
-        outcome = answer.status === 201 ? 'created' : 'refused';
-      } catch {
-        statuses.dropped = (statuses.dropped ?? 0) + 1;
-        outcome = 'indeterminate';
-      }
-      answered.set(rideKeyOf(ride), outcome);
-      if (outcome === 'created') {
+        return answer.status;
+      });
+      statuses[status ?? 'dropped'] = (statuses[status ?? 'dropped'] ?? 0) + 1;
+      if (status === 201) {
         created += 1;
         createdAt.push({ sentAt, at: Date.now() });
         return;
@@ -139,31 +138,22 @@ async function ridesThrough(rides: SentRide[], fault: (flowing: { created: () =>
   await sending;
   const after = await publishOutcomes();
   const publishes = Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]));
-  return { answered, statuses, unavailableWithoutRetryAfter, createdAt, publishes };
+  return { statuses, unavailableWithoutRetryAfter, createdAt, publishes };
 }
 
-/** What Postgres holds against what was answered: lost and unexpected rides, and the aggregates. */
-async function judge(rides: SentRide[], answered: Map<string, string>) {
-  const ok = rides.filter((r) => answered.get(rideKeyOf(r)) === 'created');
-  await waitFor(
-    async () => {
-      const keys = await db.keys();
-      return ok.every((r) => keys.has(rideKeyOf(r)));
-    },
-    { timeoutMs: 60_000, message: 'rides answered 201 are missing from Postgres' },
-  );
+/**
+ * The history checker over every ride of the file so far (lost, duplicated, unexpected must be none), and the
+ * aggregates: they add up to exactly the rides present.
+ */
+async function judged(name: string) {
+  const report = await judge(name, history, db);
   const keys = await db.keys();
-  allSent.push(...rides);
-  const sent = new Set(allSent.map(rideKeyOf));
-  // Counted once: the ride table holds each key once, and the aggregates add up to exactly the rides present.
-  expect(await db.aggregateMismatches()).toBe(0);
   expect(await db.totalVertical()).toBe(expectedVertical(allSent.filter((r) => keys.has(rideKeyOf(r)))));
   return {
-    sent: rides.length,
-    created: ok.length,
-    lost: ok.filter((r) => !keys.has(rideKeyOf(r))).length,
-    unexpected: [...keys].filter((k) => !sent.has(k)).length,
-    present: rides.filter((r) => keys.has(rideKeyOf(r))).length,
+    lost: report.lost,
+    duplicated: report.duplicated,
+    unexpected: report.unexpected,
+    recovered: report.recovered,
   };
 }
 
@@ -209,7 +199,8 @@ describe('a three-node RabbitMQ cluster under the lift-ride pipeline', () => {
       .filter((c) => c.sentAt >= times.killedAt)
       .reduce((min, c) => Math.min(min, c.at), Number.POSITIVE_INFINITY);
     const figures = {
-      ...(await judge(rides, run.answered)),
+      sent: rides.length,
+      ...(await judged('broker leader SIGKILL')),
       statuses: run.statuses,
       publishes: run.publishes,
       killed: victim?.name,
@@ -269,7 +260,8 @@ describe('a three-node RabbitMQ cluster under the lift-ride pipeline', () => {
       .filter((c) => c.sentAt >= times.stoppedAt)
       .reduce((min, c) => Math.min(min, c.at), Number.POSITIVE_INFINITY);
     const figures = {
-      ...(await judge(rides, run.answered)),
+      sent: rides.length,
+      ...(await judged('broker leader SIGSTOP')),
       statuses: run.statuses,
       publishes: run.publishes,
       paused: victim?.name,
@@ -325,7 +317,8 @@ describe('a three-node RabbitMQ cluster under the lift-ride pipeline', () => {
       .filter((c) => c.sentAt >= times.stoppedAt)
       .reduce((min, c) => Math.min(min, c.at), Number.POSITIVE_INFINITY);
     const figures = {
-      ...(await judge(rides, run.answered)),
+      sent: rides.length,
+      ...(await judged('broker connected node SIGSTOP')),
       statuses: run.statuses,
       publishes: run.publishes,
       paused: victim?.name,

@@ -62,6 +62,7 @@ export default defineConfig({
         test: {
           name: 'net-faults',
           include: [netFaults],
+          globalSetup: ['tools/test-kit/src/net-lab-setup.ts'],
           fileParallelism: false,
           sequence: { groupOrder: 3 },
         },

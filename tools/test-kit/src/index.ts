@@ -31,6 +31,7 @@ export {
 } from './net-lab.ts';
 export { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from './otlp-receiver.ts';
 export { type PostgresNode, type PostgresReplicaSet, startPostgresReplica } from './postgres-replica.ts';
+export { type PostgresServer, type PostgresServerOptions, startPostgres } from './postgres-server.ts';
 export { type RabbitCluster, type RabbitNode, startRabbitCluster } from './rabbit-cluster.ts';
 export { uniqueName } from './unique-name.ts';
 export { viaProxy } from './via-proxy.ts';

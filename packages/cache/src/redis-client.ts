@@ -26,6 +26,12 @@ export function createRedisClient(options: RedisOptions): Redis {
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
     retryStrategy: (attempt) => Math.min(2_000, 50 * 2 ** attempt),
+    // ioredis sends the commands that were unanswered when a connection dropped again on the next one, by
+    // default even those that timed out and failed long ago: after a partition, an idempotency claim, a
+    // cache fill or a rate-limit count whose caller had moved on would land in Redis seconds or minutes
+    // late (a claim then answered its key 409 for 30 s). A command that got no answer has failed; its
+    // caller decides what to do again.
+    autoResendUnfulfilledCommands: false,
     lazyConnect: false,
     // The commands of one event-loop turn (every request's cache reads and fills) leave in one write:
     // Redis then reads and answers them together, at half its CPU per request.

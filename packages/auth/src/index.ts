@@ -5,6 +5,7 @@ export {
   mintToken,
   type Role,
   TOKEN_ALGORITHM,
+  TOKEN_CLOCK_TOLERANCE_SECONDS,
   type TokenSettings,
   verifyBearer,
 } from './tokens.ts';

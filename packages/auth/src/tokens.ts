@@ -14,7 +14,18 @@ export interface TokenSettings {
   secret: string;
   issuer: string;
   audience: string;
+  /**
+   * The clock that expiry and not-before are judged by (ms since the epoch); the process's by default. The
+   * gateway passes Redis's clock, shared by its replicas, so that its own clock's skew does not matter.
+   */
+  now?: () => number;
 }
+
+/**
+ * Leeway on a token's expiry and not-before, in seconds: for the issuer's clock against the verifier's
+ * (the gateway's is Redis's, see `now`), within which a token is judged as by one clock.
+ */
+export const TOKEN_CLOCK_TOLERANCE_SECONDS = 5;
 
 /** The only algorithm accepted: `none` and algorithm confusion are refused by construction. */
 export const TOKEN_ALGORITHM = 'HS256';
@@ -24,7 +35,7 @@ const key = (secret: string) => new TextEncoder().encode(secret);
 /** Signs a token for development and tests (the README shows the command that wraps it). */
 export async function mintToken(
   settings: TokenSettings,
-  claims: { subject: string; roles: Role[]; expiresIn?: string; notBefore?: string | number },
+  claims: { subject: string; roles: Role[]; expiresIn?: string | number; notBefore?: string | number },
 ): Promise<string> {
   const jwt = new SignJWT({ roles: claims.roles })
     .setProtectedHeader({ alg: TOKEN_ALGORITHM, typ: 'JWT' })
@@ -54,7 +65,8 @@ export async function verifyBearer(header: string | undefined, settings: TokenSe
       issuer: settings.issuer,
       audience: settings.audience,
       requiredClaims: ['sub', 'exp'],
-      clockTolerance: 5,
+      clockTolerance: TOKEN_CLOCK_TOLERANCE_SECONDS,
+      currentDate: settings.now ? new Date(settings.now()) : undefined,
     });
     const roles = Array.isArray(payload.roles)
       ? payload.roles.filter((r): r is Role => r === 'admin' || r === 'skier')

@@ -19,6 +19,7 @@ import type { Logger } from '@skico/log';
 import { createBreaker, createBulkhead, createRetryBudget } from '@skico/resilience';
 import type { GatewayConfig } from './config.ts';
 import { createGatewayGuards, type GatewayGuards } from './guards/gateway-guards.ts';
+import { createServerClock } from './guards/server-clock.ts';
 import { collectStatus } from './health/collect-status.ts';
 import { gatewayHealth } from './health/gateway-health.ts';
 import { createIdempotency, type Idempotency } from './idempotency/idempotency.ts';
@@ -103,7 +104,11 @@ export function createGatewayDeps(config: GatewayConfig, log: Logger, lifecycle:
   // One fan-out to the services and one Redis ping a second, however many operators and pages ask.
   const health = sharedFor(1_000, () => gatewayHealth({ upstreams, redis, redisBreaker }));
   const statistics = createStatistics({ windowSeconds: config.STATISTICS_WINDOW_SECONDS });
-  const guards = createGatewayGuards(config, { redis, breaker: redisBreaker, log, metrics });
+  // Redis's clock, which every replica shares: rate-limit windows and token times are judged by it, so a
+  // replica whose own clock is off does not grant extra budget or misjudge tokens (guards/server-clock.ts).
+  const clock = createServerClock({ redis, breaker: redisBreaker, log });
+  lifecycle.onShutdown('server clock', () => clock.close());
+  const guards = createGatewayGuards(config, { redis, breaker: redisBreaker, log, metrics, now: clock.now });
   // Registered after Redis, so it runs before Redis closes: the last counts are shared.
   const limiter = guards.rateLimiter;
   if (limiter) lifecycle.onShutdown('rate limiter', () => limiter.close());
@@ -132,7 +137,7 @@ export function createGatewayDeps(config: GatewayConfig, log: Logger, lifecycle:
       count: idempotencyMetrics(metrics),
     }),
     statistics,
-    tokens: { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    tokens: { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, now: clock.now },
     metrics,
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
     guards,

@@ -37,7 +37,7 @@ export interface GatewayGuards {
  */
 export function createGatewayGuards(
   config: SecurityConfig,
-  deps: { redis: Redis; breaker: Breaker; log: Logger; metrics: Registry },
+  deps: { redis: Redis; breaker: Breaker; log: Logger; metrics: Registry; now?: () => number },
 ): GatewayGuards {
   const identity = {
     trustProxyHops: config.TRUST_PROXY_HOPS,
@@ -52,6 +52,7 @@ export function createGatewayGuards(
         syncMs: config.RATE_LIMIT_SYNC_MS,
         identity,
         maxClients: config.RATE_LIMIT_MAX_CLIENTS,
+        now: deps.now,
         limits: {
           read: config.RATE_LIMIT_READS,
           ride: config.RATE_LIMIT_RIDES,

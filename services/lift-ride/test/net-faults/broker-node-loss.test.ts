@@ -90,6 +90,7 @@ describe('a broker node lost while the links to the broker drop packets', () => 
       { timeoutMs: 60_000, intervalMs: 250, message: 'no new leader was elected' },
     );
     const newLeaderMs = since(killedAt);
+    const confirmedAtNewLeader = await confirmed();
     // Rides keep flowing with one node gone and the loss still on.
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     await cluster.restart(victim);
@@ -102,6 +103,7 @@ describe('a broker node lost while the links to the broker drop packets', () => 
     const hits = await Promise.all(faults.map((f) => f.hits()));
     const fallbackDuring = (await fallback()) - fallbackBefore;
     const confirmedDuring = (await confirmed()) - confirmedBefore;
+    const confirmedAfterKill = (await confirmed()) - confirmedAtNewLeader;
 
     for (const f of faults) await f.heal();
     const healedAt = Date.now();
@@ -125,6 +127,7 @@ describe('a broker node lost while the links to the broker drop packets', () => 
       rejoinMs,
       droppedPackets: hits,
       confirmedDuring,
+      confirmedAfterKill,
       fallbackDuring,
       recoveryMs,
       late: late.length,

@@ -12,16 +12,19 @@ afterAll(async () => {
   await env?.stop();
 });
 
-/** Share of the packets dropped on every link, each way on its own. */
+/**
+ * Share of the packets dropped on every link, each way on its own. Loss only: duplicated and reordered
+ * packets would need netem (absent from this kernel) or a packet queue of the lab's own, not built.
+ */
 const LOSS = 0.15;
 /** Rides sent through the lossy system. */
 const RIDES = 3_000;
 /**
  * After the loss is healed, rides must be answered 201 again, every one of a run of 100, within this.
- * Measured at once or within a second (the loss leaves breakers closed or closing); the bound leaves room
- * for a breaker's 3 s reset and a busy machine.
+ * Measured at 3 and 22 ms (the first run after healing all succeeded: the loss left no breaker open); the
+ * bound leaves room for a breaker's 3 s reset, had one opened, on a busy machine.
  */
-const RECOVERY_BOUND_MS = 10_000;
+const RECOVERY_BOUND_MS = 5_000;
 
 describe('a whole pipeline run with every process’s links to its dependencies lossy', () => {
   it('loses and doubles no ride, answers within the deadline, and recovers once the loss is healed', async () => {

@@ -11,8 +11,8 @@ const run = promisify(execFile);
 export interface PostgresServerOptions {
   /**
    * Where the cluster's data goes (created and given to `postgres` if missing; it must be empty, and the
-   * folders above it open to `postgres`). A test that wants the data
-   * on a filesystem of its own (a small one, say) mounts it and names a folder on it.
+   * folders above it open to `postgres`). A test that wants the data on a filesystem of its own (a small
+   * one, say) mounts it and names a folder on it.
    */
   dataDir: string;
   /** Extra postgresql.conf lines. */

@@ -30,6 +30,9 @@ import type { UpstreamName } from './upstream/types.ts';
 import { upstreamCallMetrics } from './upstream/upstream-call-metrics.ts';
 import { createUpstreamCaller, type UpstreamCaller } from './upstream/upstream-caller.ts';
 
+/** What the shared clock may be off by when a claim's deadline is set (guards/server-clock.ts: 50 ms and drift). */
+const CLAIM_CLOCK_MARGIN_MS = 100;
+
 /** What the gateway's two listeners serve from: every client, store, guard and use case, built once. */
 export interface GatewayDeps {
   log: Logger;
@@ -135,6 +138,9 @@ export function createGatewayDeps(config: GatewayConfig, log: Logger, lifecycle:
       lockSeconds: 30,
       log,
       count: idempotencyMetrics(metrics),
+      // A claim must reach Redis within the breaker's timeout (and the clock's error): later, its request
+      // has run without a record, and the claim would only hold the key in flight for nothing.
+      claimDeadline: () => (clock.known() ? clock.now() + knobs.breakers.redis.timeoutMs + CLAIM_CLOCK_MARGIN_MS : 0),
     }),
     statistics,
     tokens: { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, now: clock.now },

@@ -126,6 +126,15 @@ gateway sends (the client's key scoped to the client and the operation): rides a
 key, profiles by that key stored with the profile in the same statement, answered with the first 201. A
 lost answer, a commit after the gateway gave up, and a Redis outage each give one profile and the same
 answer (test: \`services/gateway/test/keyed-create.e2e.test.ts\`).
+The key's claim (the in-flight record) carries a deadline by Redis's clock (the gateway's shared clock plus
+the Redis breaker's timeout and 100 ms), which Redis checks: a claim held by a partition and delivered when
+it heals, after its request ran without a record, is dropped instead of holding the key in flight, and
+commands unanswered on a dropped connection are not sent again on the next. A claim whose answer could not
+be stored (Redis lost while its request ran) is finished every second until Redis takes it or its 30 s lock
+expires, and only while the record is still that claim. Test:
+\`services/lift-ride/test/net-faults/redis-partition.test.ts\` (the gateway cut from Redis for 12 s while keyed
+rides and profiles flow: all answered 201 within the deadline, no effect twice, records kept again about 2 s
+after healing, and every key of the partition replayed after it).
 
 ## Load shedding
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from '@skico/cache';
 import { AppError } from '@skico/errors';
 import type { Logger } from '@skico/log';
@@ -8,6 +9,8 @@ import { type KeyedRequest, scopedKey } from './request-key.ts';
 interface IdempotencyRecord {
   state: 'in-flight' | 'done';
   fingerprint: string;
+  /** A claim's own id, so that only the request that claimed a key finishes it. */
+  claim?: string;
   status?: number;
   headers?: Record<string, string>;
   body?: string;
@@ -24,7 +27,55 @@ export interface IdempotencyOptions {
   log: Logger;
   /** Counts what each keyed request came to (metrics). */
   count?: (outcome: IdempotencyOutcome) => void;
+  /**
+   * When a claim must reach Redis by, in ms by Redis's clock (the gateway's shared clock), or 0 for no
+   * limit (no reading of Redis's clock yet). A claim that arrives later is dropped by Redis: see `claimScript`.
+   */
+  claimDeadline?: () => number;
 }
+
+/**
+ * The claim of a key: SET NX EX, unless Redis's clock is past the claim's deadline. A claim can arrive long
+ * after the gateway gave up on it (its breaker's 300 ms): written to a connection that a partition then held,
+ * it is delivered by TCP when the partition heals, and Redis runs it. Its request ran without a record
+ * meanwhile and was answered; the late claim would then hold the key "in flight" for `lockSeconds` and
+ * answer every retry 409. Returns 1 when claimed, 0 when the key exists, -1 when too late.
+ * KEYS: the record. ARGV: the claim, lock seconds, deadline (ms; 0 for none).
+ */
+const claimScript = `
+local deadline = tonumber(ARGV[3])
+if deadline > 0 then
+  local t = redis.call('TIME')
+  if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > deadline then return -1 end
+end
+if redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2], 'NX') then return 1 end
+return 0
+`;
+
+type ClaimCommand = (key: string, value: string, lockSeconds: number, deadline: number) => Promise<number>;
+
+/**
+ * Finishes a claim: stores the answer (with its retention) or, with an empty value, deletes the record, but
+ * only while the record is still that claim. KEYS: the record. ARGV: the claim, the answer or '', seconds.
+ */
+const finishScript = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) end
+return 1
+`;
+
+type FinishCommand = (key: string, claim: string, value: string, retentionSeconds: number) => Promise<number>;
+
+/** Claims whose finish failed (Redis unreachable), tried again every second until their lock expires. */
+interface Unfinished {
+  id: string;
+  claim: string;
+  value: string;
+  until: number;
+}
+
+/** Unfinished claims kept at most; beyond, the oldest are left to expire with their lock. */
+const MAX_UNFINISHED = 10_000;
 
 /**
  * stored: ran and its answer was kept; released: ran and its answer was not kept (400, 404, 408, 429,
@@ -58,15 +109,40 @@ const kept = (status: number) => status < 500 && status !== 400 && status !== 40
  */
 export function createIdempotency(options: IdempotencyOptions) {
   const count = options.count ?? (() => undefined);
+  const claimDeadline = options.claimDeadline ?? (() => 0);
+  options.redis.defineCommand('skicoIdempotencyClaim', { numberOfKeys: 1, lua: claimScript });
+  const claimCommand = (options.redis as unknown as { skicoIdempotencyClaim: ClaimCommand }).skicoIdempotencyClaim.bind(
+    options.redis,
+  );
+  options.redis.defineCommand('skicoIdempotencyFinish', { numberOfKeys: 1, lua: finishScript });
+  const finishCommand = (
+    options.redis as unknown as { skicoIdempotencyFinish: FinishCommand }
+  ).skicoIdempotencyFinish.bind(options.redis);
   // Every Redis call goes through Redis's breaker.
   const redis = {
+    finish: (item: Unfinished) =>
+      options.breaker.run(() => finishCommand(item.id, item.claim, item.value, options.retentionSeconds)),
     claim: (key: string, value: string) =>
-      options.breaker.run(() => options.redis.set(key, value, 'EX', options.lockSeconds, 'NX')),
-    save: (key: string, value: string) =>
-      options.breaker.run(() => options.redis.set(key, value, 'EX', options.retentionSeconds)),
+      options.breaker.run(() => claimCommand(key, value, options.lockSeconds, claimDeadline())),
     get: (key: string) => options.breaker.run(() => options.redis.get(key)),
-    del: (key: string) => options.breaker.run(() => options.redis.del(key)),
   };
+
+  // A request answered while Redis was unreachable leaves its claim in Redis: its key would answer 409
+  // (in flight) until the lock expires. Its finish is sent again every second until Redis takes it.
+  let unfinished: Unfinished[] = [];
+  let finishing = false;
+  const finishLater = async () => {
+    if (finishing || unfinished.length === 0 || options.breaker.state() === 'open') return;
+    finishing = true;
+    const now = Date.now();
+    const batch = unfinished.filter((u) => u.until > now);
+    unfinished = [];
+    const failed: Unfinished[] = [];
+    await Promise.all(batch.map((u) => redis.finish(u).catch(() => failed.push(u))));
+    unfinished = [...failed, ...unfinished].slice(-MAX_UNFINISHED);
+    finishing = false;
+  };
+  setInterval(() => void finishLater(), 1_000).unref();
 
   return {
     /**
@@ -80,19 +156,38 @@ export function createIdempotency(options: IdempotencyOptions) {
       const { requestId, fingerprint: print } = request;
       const scoped = scopedKey(request);
       const id = `gateway:v2:idem:${scoped}`;
-      let claimed: string | null;
+      const claim: IdempotencyRecord = { state: 'in-flight', fingerprint: print, claim: randomUUID() };
+      const claimValue = JSON.stringify(claim);
+      const until = () => Date.now() + options.lockSeconds * 1000;
+      /** The record that finishes this claim: the answer when it is kept, else '' (deleted). */
+      const recordOf = (response: StoredResponse) =>
+        kept(response.status)
+          ? JSON.stringify({
+              state: 'done',
+              fingerprint: print,
+              status: response.status,
+              headers: response.headers,
+              body: response.body.toString('base64'),
+            } satisfies IdempotencyRecord)
+          : '';
+      let claimed: number;
       try {
-        const claim: IdempotencyRecord = { state: 'in-flight', fingerprint: print };
-        claimed = await redis.claim(id, JSON.stringify(claim));
+        claimed = await redis.claim(id, claimValue);
+        // Answered, yet too late by Redis's clock: the offset was off; run as if Redis had not answered.
+        if (claimed === -1) throw new Error('the claim reached Redis after its deadline');
       } catch (err) {
         count('unguarded');
         options.log.warn(
           { requestId, err: (err as Error).message },
           'idempotency store unavailable; request runs unguarded, the service dedupes by the scoped key',
         );
-        return { response: await forward(scoped), replayed: false };
+        const response = await forward(scoped);
+        // The claim may have reached Redis although its answer did not (the link failed in between): finish
+        // it as if it had, in the background; the finish changes nothing unless the record is this claim.
+        void finish({ id, claim: claimValue, value: recordOf(response), until: until() }).catch(() => undefined);
+        return { response, replayed: false };
       }
-      if (claimed === null) {
+      if (claimed === 0) {
         const response = await existing(id, print);
         count('replayed');
         return { response, replayed: true };
@@ -102,24 +197,28 @@ export function createIdempotency(options: IdempotencyOptions) {
       try {
         response = await forward(scoped);
       } catch (err) {
-        await redis.del(id).catch(() => undefined);
+        await finish({ id, claim: claimValue, value: '', until: until() }).catch(() => undefined);
         throw err;
       }
-      const done: IdempotencyRecord = {
-        state: 'done',
-        fingerprint: print,
-        status: response.status,
-        headers: response.headers,
-        body: response.body.toString('base64'),
-      };
-      const keep = kept(response.status);
-      await (keep ? redis.save(id, JSON.stringify(done)) : redis.del(id)).then(
-        () => count(keep ? 'stored' : 'released'),
+      const value = recordOf(response);
+      await finish({ id, claim: claimValue, value, until: until() }).then(
+        () => count(value ? 'stored' : 'released'),
         (err) => options.log.warn({ requestId, err: (err as Error).message }, 'idempotency record not saved'),
       );
       return { response, replayed: false };
     },
   };
+
+  /** Finishes a claim now, or, when Redis cannot take it, every second until its lock expires. */
+  async function finish(item: Unfinished): Promise<void> {
+    try {
+      await redis.finish(item);
+    } catch (err) {
+      unfinished.push(item);
+      if (unfinished.length > MAX_UNFINISHED) unfinished.shift();
+      throw err;
+    }
+  }
 
   async function existing(id: string, print: string): Promise<StoredResponse> {
     const raw = await redis.get(id).catch(() => null);

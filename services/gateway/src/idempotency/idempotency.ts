@@ -76,6 +76,8 @@ interface Unfinished {
 
 /** Unfinished claims kept at most; beyond, the oldest are left to expire with their lock. */
 const MAX_UNFINISHED = 10_000;
+/** Unfinished claims sent at once when Redis is back. */
+const FINISH_BATCH = 16;
 
 /**
  * stored: ran and its answer was kept; released: ran and its answer was not kept (400, 404, 408, 429,
@@ -138,7 +140,11 @@ export function createIdempotency(options: IdempotencyOptions) {
     const batch = unfinished.filter((u) => u.until > now);
     unfinished = [];
     const failed: Unfinished[] = [];
-    await Promise.all(batch.map((u) => redis.finish(u).catch(() => failed.push(u))));
+    // A few at a time, so that the backlog of an outage leaves the Redis bulkhead to the live requests.
+    for (let i = 0; i < batch.length; i += FINISH_BATCH) {
+      const chunk = batch.slice(i, i + FINISH_BATCH);
+      await Promise.all(chunk.map((u) => redis.finish(u).catch(() => failed.push(u))));
+    }
     unfinished = [...failed, ...unfinished].slice(-MAX_UNFINISHED);
     finishing = false;
   };
@@ -171,6 +177,8 @@ export function createIdempotency(options: IdempotencyOptions) {
             } satisfies IdempotencyRecord)
           : '';
       let claimed: number;
+      // An open breaker refuses the claim without sending it: then there is no claim to finish.
+      const sent = options.breaker.state() !== 'open';
       try {
         claimed = await redis.claim(id, claimValue);
         // Answered, yet too late by Redis's clock: the offset was off; run as if Redis had not answered.
@@ -184,7 +192,8 @@ export function createIdempotency(options: IdempotencyOptions) {
         const response = await forward(scoped);
         // The claim may have reached Redis although its answer did not (the link failed in between): finish
         // it as if it had, in the background; the finish changes nothing unless the record is this claim.
-        void finish({ id, claim: claimValue, value: recordOf(response), until: until() }).catch(() => undefined);
+        if (sent)
+          void finish({ id, claim: claimValue, value: recordOf(response), until: until() }).catch(() => undefined);
         return { response, replayed: false };
       }
       if (claimed === 0) {

@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { issueApiKey, mintToken, TOKEN_CLOCK_TOLERANCE_SECONDS } from '@skico/auth';
 import { startTestStack, type TestStack } from '@skico/stack';
 import { Redis } from 'ioredis';
@@ -23,11 +26,23 @@ const SYNC_MS = 50;
 const RETENTION_S = 24 * 3600;
 const jwt = { secret: DEVELOPMENT_JWT_SECRET, issuer: 'skico', audience: 'skico-api' };
 
+/**
+ * A step of a running gateway's clock (gateway-2 from 5 minutes ahead to 5 minutes behind) must be
+ * corrected within this: the clock reads Redis's every 10 s, and libfaketime rereads its offset every
+ * second: at most 11 s, measured 8.7 s in two runs (where in the 10 s period the step falls); the bound
+ * adds 2 s for a loaded machine. Meanwhile the stepped gateway takes tokens that expired a minute ago.
+ */
+const STEP_CORRECTED_BOUND_MS = 13_000;
+
 let stack: TestStack;
 let redis: Redis;
+let fakeDir: string;
 let gateways: { name: string; url: string; skew: number }[];
 
 beforeAll(async () => {
+  // gateway-2 reads its offset from a file (every second), so that the test can step its clock.
+  fakeDir = await mkdtemp(join(tmpdir(), 'skico-faketime-'));
+  await writeFile(join(fakeDir, 'gateway-2'), `+${SKEW_S}s`);
   stack = await startTestStack({
     scale: { gateway: 3 },
     settings: {
@@ -41,12 +56,11 @@ beforeAll(async () => {
         const skew = skewOf[name] ?? 0;
         if (skew === 0) return env;
         // Only that process: its realtime clock moves, its monotonic clock (timers, deadlines) does not.
-        return {
-          ...env,
-          LD_PRELOAD: FAKETIME_LIB,
-          FAKETIME: `${skew > 0 ? '+' : '-'}${Math.abs(skew)}s`,
-          FAKETIME_DONT_FAKE_MONOTONIC: '1',
-        };
+        const offset: Record<string, string> =
+          name === 'gateway-2'
+            ? { FAKETIME_TIMESTAMP_FILE: join(fakeDir, name), FAKETIME_CACHE_DURATION: '1' }
+            : { FAKETIME: `${skew > 0 ? '+' : '-'}${Math.abs(skew)}s` };
+        return { ...env, LD_PRELOAD: FAKETIME_LIB, ...offset, FAKETIME_DONT_FAKE_MONOTONIC: '1' };
       },
     },
   });
@@ -58,6 +72,7 @@ beforeAll(async () => {
 afterAll(async () => {
   redis?.disconnect();
   await stack?.stop();
+  if (fakeDir) await rm(fakeDir, { recursive: true, force: true });
 });
 
 /** How far a gateway's own clock is from ours, read from its Date header (1 s resolution). */
@@ -179,5 +194,46 @@ describe('gateways whose clocks are 5 minutes ahead and behind', () => {
     expect(figures.refusedByGateway.every((n) => n > 0)).toBe(true);
     expect(accepted.length).toBeGreaterThanOrEqual(BUDGET - syncError);
     expect(accepted.length).toBeLessThanOrEqual(BUDGET + syncError);
+  }, 60_000);
+
+  it("when a running gateway's clock steps by 10 minutes, then it judges by Redis's clock again within the bound", async () => {
+    const stepped = gateways.find((g) => g.name === 'gateway-2');
+    if (!stepped) throw new Error('no gateway-2');
+    const now = Math.floor(Date.now() / 1000);
+    const expired = await mintToken(jwt, { subject: 'ops', roles: ['admin'], expiresIn: now - 60 });
+    const accepted = async () => {
+      const res = await fetch(`${stepped.url}/skiers/2147483000`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${expired}` },
+      });
+      await res.arrayBuffer();
+      return res.status !== 401;
+    };
+    expect(await accepted()).toBe(false);
+    // The step: from 5 minutes ahead to 5 minutes behind. The proof it landed is the gateway's Date header.
+    await writeFile(join(fakeDir, 'gateway-2'), `-${SKEW_S}s`);
+    const steppedAt = Date.now();
+    let landedMs = -1;
+    let wrongAnswers = 0;
+    let correctedMs = -1;
+    while (Date.now() - steppedAt < 30_000) {
+      if (landedMs < 0 && (await clockOffsetS(stepped.url)) <= -SKEW_S + 2) landedMs = Date.now() - steppedAt;
+      const wrong = await accepted();
+      if (wrong) wrongAnswers += 1;
+      // Corrected: the step has landed and the gateway refuses the expired token again.
+      if (landedMs >= 0 && !wrong) {
+        correctedMs = Date.now() - steppedAt;
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    console.log(
+      `clock skew step: ${JSON.stringify({ landedMs, correctedMs, expiredTokenAcceptedMeanwhile: wrongAnswers })}`,
+    );
+    expect(landedMs).toBeGreaterThanOrEqual(0);
+    expect(correctedMs).toBeGreaterThanOrEqual(0);
+    expect(correctedMs).toBeLessThan(STEP_CORRECTED_BOUND_MS);
+    // Corrected for good: the expired token is refused again.
+    expect(await accepted()).toBe(false);
   }, 60_000);
 });

@@ -18,6 +18,9 @@ export interface PoolOptions {
   log: Logger;
 }
 
+/** How long the server keeps a session that sends nothing (twice the pool's idle timeout). */
+export const IDLE_SESSION_MS = 60_000;
+
 /** A pg pool with every wait bounded; idle-client errors are logged instead of crashing the process. */
 export function createPool(options: PoolOptions): Pool {
   const pool = new pg.Pool({
@@ -29,6 +32,10 @@ export function createPool(options: PoolOptions): Pool {
     query_timeout: options.queryTimeoutMs ?? 6_000,
     idle_in_transaction_session_timeout: 10_000,
     idleTimeoutMillis: 30_000,
+    // A connection the pool closes while the network drops every packet (a partition) never tells the server:
+    // its backend would stay until the server's TCP keepalive gives up (about 2 h by default). The pool closes
+    // an idle connection after 30 s, so the server may end any session idle for IDLE_SESSION_MS.
+    options: `-c idle_session_timeout=${IDLE_SESSION_MS}`,
     keepAlive: true,
   });
   pool.on('error', (err) => options.log.warn({ err }, 'idle postgres connection failed'));

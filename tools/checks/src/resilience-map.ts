@@ -253,6 +253,74 @@ the work in Postgres, not only the waiting callers.
   fails holds the batch like a Postgres outage, so a crash or a Redis fault between commit and
   invalidation ends in a redelivery that invalidates again. The API's direct write invalidates too, best
   effort (the ride is committed either way).
+
+## Faults below the socket
+
+The fault proxy above can cut, stall or reset a connection; it cannot drop one packet, fail one direction
+of a link, or partition two hosts so that neither side sees a reset. The proofs in
+\`services/*/test/net-faults/\` (\`npm run net-faults\`; in \`npm test\`, last) make those faults in the kernel:
+
+- **Hosts.** \`createNetLab()\` (\`tools/test-kit\`) makes a bridge on a private /24 (10.213.N.0) and, per
+  process of the system (\`startTestStack({ network })\`), a network namespace joined to it by a veth pair.
+  Postgres, Redis and RabbitMQ stay on the machine's loopback, untouched: each is reached through a
+  forwarder (the fault proxy, passing) on the bridge, so that the link between a process and a server is
+  the process's own veth. Servers of the test's own (a RabbitMQ cluster, a Postgres on a small disk) are
+  forwarded alike.
+- **Faults.** iptables rules in a process's namespace: DROP (a partition without a reset, both ways or one
+  way), the \`statistic\` match (random loss of a share of the packets), and a \`tbf\` token bucket on both
+  ends of a veth (a bandwidth limit, hence queueing delay). Each fault reports the packets its rules
+  dropped or held back, which every proof asserts above zero. Pauses are SIGSTOP; a full disk is a tmpfs
+  under the data folder of a Postgres of the test's own; a skewed clock is libfaketime, preloaded into one
+  process.
+- **Not made here:** a fixed delay, jitter, duplicated or reordered packets. They need \`netem\`, which this
+  kernel lacks, or a userspace packet queue (NFQUEUE), which is not built. The shaper's delay is queueing
+  delay: it grows with the traffic, as on a congested link.
+- **Cleanup.** A lab's names carry its process's PID. The project's global setup removes the namespaces
+  and links of dead processes before and after the run, a lab removes its own on \`stop()\` and on its
+  process's exit, and a machine that cannot make namespaces (no root, no iptables) is refused with the
+  reason before any test starts.
+- **History.** Every ride attempt is recorded with its outcome: ok (201), failed (4xx, 503) or
+  indeterminate (no answer, 502, 504). After the fault the checker (\`createHistory\`) reads Postgres and
+  reports lost (answered 201, absent), duplicated (counted more than once, including by the skier-day
+  aggregates), unexpected (present, never sent) and recovered (indeterminate, present). The first three
+  must be zero; each proof prints a \`<name> history {…}\` line. The API-crash, replica-crash and
+  broker-cluster proofs use the same checker.
+
+What each fault does, from runs on a 2-core machine (2026-12-05). Every scenario goes through the gateway,
+its answers come within the 2 s deadline plus 100 ms, and none lost, doubled or unexpected a ride:
+
+| fault | what the system does | figures | proof |
+| --- | --- | --- | --- |
+| lift-ride API ↔ RabbitMQ partitioned 20 s | rides whose confirm does not come within 1 s take the fallback write (503 with Retry-After when its bulkhead is full); the client's 5 s heartbeats declare the silent connection dead, long before TCP would | 1,810 rides 201 during the cut, 164 attempts 503; connection declared dead after 13.0-13.5 s; publishing through the broker 1.1-2.5 s after healing | \`broker-partition.test.ts\` |
+| worker ↔ Postgres partitioned 35 s, mid-batch | the worker holds its batch and stops acking; rides keep being accepted into the queue; the statement it gave up on is cancelled and its connection closed, not reused | 10,805 rides 201 during the cut, none written; writing again 0.6-1.1 s after healing; the worker's backends equal its pool's connections (1 = 1), none left from before the cut | \`worker-postgres-partition.test.ts\` |
+| gateway ↔ services: 30 % loss, then a 1 Mbit/s link, then 40 % loss of the answers only (15 s each) | TCP retransmits; a call that runs out of its deadline is answered 503; retries stay within the retry budget (10 + 10 % of first calls) | medians 76 / 173 / 6 ms by phase, worst 1,954 ms; 2-5 retries of about 8,800 first calls, none refused; healthy 8-40 ms after healing | \`gateway-links.test.ts\` |
+| 15 % loss each way on 11 links (every process to its dependencies) for a whole run | slower, and some attempts 503, retried by the client | 3,100 rides, 35 attempts 503, worst 1,964 ms; healthy 3-22 ms after healing | \`lossy-pipeline.test.ts\` |
+| gateway ↔ Redis partitioned 12 s while keyed POSTs flow | keyed POSTs run without the gateway's record and are deduplicated by the services' own key (Keyed POSTs above); the Redis breaker opens | 1,518 requests without the record, all 201 within 323 ms; 189 profiles sent twice at once, 189 rows; records kept again 0.8-3.0 s after healing; every key replays after healing | \`redis-partition.test.ts\` |
+| one of three workers SIGSTOPped 70 s | the broker closes its connection after missed heartbeats and gives its deliveries to the other workers; the resumed worker's stale batch commits nothing twice | 250 deliveries redelivered 13.9 s in; new deliveries 0.3-0.6 s after SIGCONT | \`worker-pause.test.ts\` |
+| worker SIGKILLed during a Postgres partition | the restarted worker holds the redelivered batch until Postgres answers | 1,620 rides pending at the kill, each in Postgres once; writing 0.9 s after healing | \`worker-postgres-partition.test.ts\` |
+| queue leader SIGKILLed during 25 % loss between the API, the worker and all three broker nodes | fallback writes until a new leader confirms; the node rejoins when restarted | new leader in 0.4-2.5 s, rejoined in 10.6-13.7 s; healthy 0.2-1.1 s after the loss ends | \`broker-node-loss.test.ts\` |
+| full disk under the test's own Postgres (256 MB tmpfs) | rides are still answered 201 once confirmed into the queue, and wait there; a direct write that cannot commit is 503, never 201; Postgres 15 PANICs when the WAL cannot grow and stays down until restarted | commits stopped 0.03-1.2 s after the disk filled; with the API cut from the broker, 57 fallbacks refused and none 201; after freeing space and a restart, every ride in Postgres 0.7-2.9 s later | \`full-disk.test.ts\` |
+| gateways 5 min ahead and behind (libfaketime) | rate-limit windows and token times follow Redis's clock (\`TIME\`, read every 10 s), with a 5 s leeway; Idempotency-Key records use relative TTLs | one client over three gateways: 327 of a budget of 300 (sync error up to 122); tokens judged alike everywhere; records kept 86,400 s; a clock stepped by 10 min judged right again 8.3-8.7 s later | \`services/gateway/test/net-faults/clock-skew.test.ts\` |
+
+Defects these proofs found, each fixed:
+
+- ioredis sends again, after a reconnection, the commands that had already timed out: idempotency claims
+  landed after the partition and answered their keys 409 for 30 s, and late cache fills and rate-limit
+  counts would land alike. Redis clients no longer resend (\`autoResendUnfulfilledCommands: false\`).
+- An idempotency claim whose reply was lost stayed "in flight" after the partition (409 for up to 30 s).
+  Each claim now carries an id and is finished only while the record is still its own; a finish that
+  fails is retried every second, 16 at a time, until Redis takes it or the claim expires.
+- Each gateway judged rate-limit windows and token times by its own clock: a client spreading its reads
+  over gateways 5 minutes apart got 900 of a budget of 300, and a gateway ahead refused valid tokens. They
+  now use Redis's clock (docs/security.md, "Clocks").
+- Before these proofs, the broker's 60 s heartbeat applied instead of 5 s, because amqplib reads it only
+  from the URL (fixed with the RabbitMQ cluster).
+- Two counters were missing to see a fault land: retries of the gateway (\`skico_upstream_calls_total\`)
+  and redelivered deliveries of the worker (\`skico_worker_redelivered_total\`).
+- Seen while looking at the worker partition: a pool connection closed while idle during a partition would
+  leave its backend in Postgres until the server's TCP keepalive gives up (about 2 h by default). The proof
+  did not reach that case (the worker kept reusing its one connection), but every pool now asks the server
+  to end a session idle for 60 s, twice the pool's own idle close (\`packages/pg/src/pool.test.ts\`).
 `;
 }
 

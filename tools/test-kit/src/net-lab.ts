@@ -11,9 +11,10 @@ const run = promisify(execFile);
  * listen on loopback only and are never reconfigured.
  *
  * Faults are kernel rules in a host's namespace: iptables DROP (a partition without a reset, whole or one
- * way), the `statistic` match (random loss), and a `tbf` shaper on both ends of a host's link (bandwidth,
- * hence queueing delay). The kernel of these machines has no `netem`, so a fixed delay, jitter, duplication
- * and reordering cannot be made here; see docs/resilience.md.
+ * way), the `statistic` match (random loss), a `tbf` shaper on both ends of a host's link (bandwidth, hence
+ * queueing delay), the TEE target (duplicated packets) and an HTB class that a share of the packets is sent
+ * through slowly (reordering, with jitter). The kernel of these machines has no `netem`, so a fixed delay
+ * cannot be made here; see docs/resilience.md.
  */
 export interface NetHost {
   name: string;
@@ -169,23 +170,35 @@ export async function createNetLab() {
   const inHost = (host: NetHost, cmd: string, args: string[]) =>
     run('ip', ['netns', 'exec', host.namespace, cmd, ...args]);
 
-  /** iptables rules (as argument lists, without -A/-D) that drop `share` of the packets between a host and a peer. */
-  const dropRules = (peer: Peer, direction: Direction, share: number, tag: string) => {
-    const match = (dir: 'to' | 'from') => [
-      ...(dir === 'to' ? ['OUTPUT', '-d', peer.address] : ['INPUT', '-s', peer.address]),
-      ...(peer.port !== undefined ? ['-p', 'tcp', dir === 'to' ? '--dport' : '--sport', String(peer.port)] : []),
-      ...(share < 1 ? ['-m', 'statistic', '--mode', 'random', '--probability', String(share)] : []),
-      ...['-m', 'comment', '--comment', tag, '-j', 'DROP'],
-    ];
-    return [...(direction !== 'from' ? [match('to')] : []), ...(direction !== 'to' ? [match('from')] : [])];
+  /** The packets between the host and the peer, one way: `to` leaves the host, `from` arrives at it. */
+  const between = (peer: Peer, dir: 'to' | 'from') => [
+    ...(dir === 'to' ? ['-d', peer.address] : ['-s', peer.address]),
+    ...(peer.port !== undefined ? ['-p', 'tcp', dir === 'to' ? '--dport' : '--sport', String(peer.port)] : []),
+  ];
+  const sample = (share: number) => {
+    if (!(share > 0 && share <= 1)) throw new Error(`a share of packets is in (0, 1], got ${share}`);
+    return share < 1 ? ['-m', 'statistic', '--mode', 'random', '--probability', String(share)] : [];
   };
 
+  interface Rule {
+    table: 'filter' | 'mangle';
+    chain: string;
+    spec: string[];
+  }
+
   let faultsMade = 0;
-  const addDrop = async (host: NetHost, peer: Peer, direction: Direction, share: number, what: string) => {
-    if (!(share > 0 && share <= 1)) throw new Error(`a share of packets is in (0, 1], got ${share}`);
+  /** Adds iptables rules in the host's namespace, tagged so that their counters can be read and they removed. */
+  const addRules = async (
+    host: NetHost,
+    what: string,
+    rules: (tag: string) => Rule[],
+    undo: () => Promise<unknown> = async () => undefined,
+  ) => {
     const tag = `${PREFIX}-fault-${faultsMade++}`;
-    const rules = dropRules(peer, direction, share, tag);
-    for (const rule of rules) await inHost(host, 'iptables', ['-A', ...rule]);
+    const made = rules(tag);
+    const iptables = (op: '-A' | '-D', r: Rule) =>
+      inHost(host, 'iptables', ['-t', r.table, op, r.chain, ...r.spec, '-m', 'comment', '--comment', tag]);
+    for (const rule of made) await iptables('-A', rule);
     const fault: Fault = {
       describe: what,
       hits: async () => {
@@ -199,11 +212,30 @@ export async function createNetLab() {
       },
       heal: async () => {
         if (!faults.delete(fault)) return;
-        for (const rule of rules) await inHost(host, 'iptables', ['-D', ...rule]);
+        for (const rule of made) await iptables('-D', rule);
+        await undo();
       },
     };
     faults.add(fault);
     return fault;
+  };
+
+  /** Drops `share` of the packets between a host and a peer, in the given direction. */
+  const addDrop = (host: NetHost, peer: Peer, direction: Direction, share: number, what: string) => {
+    const drop = sample(share);
+    return addRules(
+      host,
+      what,
+      () =>
+        [
+          ...(direction !== 'from'
+            ? [{ table: 'filter', chain: 'OUTPUT', spec: [...between(peer, 'to'), ...drop, '-j', 'DROP'] }]
+            : []),
+          ...(direction !== 'to'
+            ? [{ table: 'filter', chain: 'INPUT', spec: [...between(peer, 'from'), ...drop, '-j', 'DROP'] }]
+            : []),
+        ] as Rule[],
+    );
   };
 
   const peerName = (peer: Peer) => `${peer.address}${peer.port !== undefined ? `:${peer.port}` : ''}`;
@@ -276,6 +308,57 @@ export async function createNetLab() {
       };
       faults.add(fault);
       return fault;
+    },
+    /**
+     * Duplicates `share` of the packets the host sends to the peer: the kernel's TEE target sends a copy of
+     * each to the peer's address as well. Only the host's own sending side can be duplicated this way (a copy
+     * of what the peer sends would need a rule in the peer's namespace, or in the machine's for a forwarder).
+     */
+    duplicate: (host: NetHost, peer: Peer, share: number) =>
+      addRules(host, `${Math.round(share * 100)} % duplicated ${host.name} → ${peerName(peer)}`, () => [
+        {
+          table: 'mangle',
+          chain: 'POSTROUTING',
+          spec: [...between(peer, 'to'), ...sample(share), '-j', 'TEE', '--gateway', peer.address],
+        },
+      ]),
+    /**
+     * Reorders the packets the host sends to the peer: `share` of them go through a slow class of an HTB
+     * qdisc on the host's side of its link (`slowKbit`), and the others overtake them. Delay with jitter, too:
+     * a slowed packet waits for the ones queued before it. It replaces a shaper on the same host.
+     */
+    async reorder(host: NetHost, peer: Peer, share: number, slowKbit = 400): Promise<Fault> {
+      const dev = host.links.inside;
+      await inHost(host, 'tc', ['qdisc', 'replace', 'dev', dev, 'root', 'handle', '1:', 'htb', 'default', '10']);
+      await inHost(host, 'tc', [
+        'class',
+        'add',
+        'dev',
+        dev,
+        'parent',
+        '1:',
+        'classid',
+        '1:10',
+        'htb',
+        'rate',
+        '10gbit',
+      ]);
+      await inHost(host, 'tc', [
+        ...['class', 'add', 'dev', dev, 'parent', '1:', 'classid', '1:20', 'htb'],
+        ...['rate', `${slowKbit}kbit`, 'ceil', `${slowKbit}kbit`],
+      ]);
+      return addRules(
+        host,
+        `${Math.round(share * 100)} % reordered ${host.name} → ${peerName(peer)}`,
+        () => [
+          {
+            table: 'mangle',
+            chain: 'POSTROUTING',
+            spec: [...between(peer, 'to'), ...sample(share), '-j', 'CLASSIFY', '--set-class', '1:20'],
+          },
+        ],
+        () => inHost(host, 'tc', ['qdisc', 'del', 'dev', dev, 'root']).catch(() => undefined),
+      );
     },
     /** Heals every fault still in place. */
     async healAll() {

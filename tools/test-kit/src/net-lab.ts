@@ -238,6 +238,9 @@ export async function createNetLab() {
     );
   };
 
+  /** Reorder faults in place per host, which share the host link's HTB. */
+  const reordering = new Map<string, number>();
+
   const peerName = (peer: Peer) => `${peer.address}${peer.port !== undefined ? `:${peer.port}` : ''}`;
   const arrow = { both: '↔', to: '→', from: '←' } as const;
 
@@ -325,28 +328,22 @@ export async function createNetLab() {
     /**
      * Reorders the packets the host sends to the peer: `share` of them go through a slow class of an HTB
      * qdisc on the host's side of its link (`slowKbit`), and the others overtake them. Delay with jitter, too:
-     * a slowed packet waits for the ones queued before it. It replaces a shaper on the same host.
+     * a slowed packet waits for the ones queued before it. It replaces a shaper on the same host; the reorder
+     * faults of one host share its slow class (the first one's rate).
      */
     async reorder(host: NetHost, peer: Peer, share: number, slowKbit = 400): Promise<Fault> {
       const dev = host.links.inside;
-      await inHost(host, 'tc', ['qdisc', 'replace', 'dev', dev, 'root', 'handle', '1:', 'htb', 'default', '10']);
-      await inHost(host, 'tc', [
-        'class',
-        'add',
-        'dev',
-        dev,
-        'parent',
-        '1:',
-        'classid',
-        '1:10',
-        'htb',
-        'rate',
-        '10gbit',
-      ]);
-      await inHost(host, 'tc', [
-        ...['class', 'add', 'dev', dev, 'parent', '1:', 'classid', '1:20', 'htb'],
-        ...['rate', `${slowKbit}kbit`, 'ceil', `${slowKbit}kbit`],
-      ]);
+      const tc = (...args: string[]) => inHost(host, 'tc', args);
+      // One HTB per host link, shared by its reorder faults, removed with the last of them.
+      if (!reordering.get(host.name)) {
+        await tc('qdisc', 'replace', 'dev', dev, 'root', 'handle', '1:', 'htb', 'default', '10');
+        await tc('class', 'add', 'dev', dev, 'parent', '1:', 'classid', '1:10', 'htb', 'rate', '10gbit');
+        await tc(
+          ...['class', 'add', 'dev', dev, 'parent', '1:', 'classid', '1:20', 'htb'],
+          ...['rate', `${slowKbit}kbit`, 'ceil', `${slowKbit}kbit`],
+        );
+      }
+      reordering.set(host.name, (reordering.get(host.name) ?? 0) + 1);
       return addRules(
         host,
         `${Math.round(share * 100)} % reordered ${host.name} → ${peerName(peer)}`,
@@ -357,7 +354,11 @@ export async function createNetLab() {
             spec: [...between(peer, 'to'), ...sample(share), '-j', 'CLASSIFY', '--set-class', '1:20'],
           },
         ],
-        () => inHost(host, 'tc', ['qdisc', 'del', 'dev', dev, 'root']).catch(() => undefined),
+        async () => {
+          const left = (reordering.get(host.name) ?? 1) - 1;
+          reordering.set(host.name, left);
+          if (left === 0) await tc('qdisc', 'del', 'dev', dev, 'root').catch(() => undefined);
+        },
       );
     },
     /** Heals every fault still in place. */

@@ -267,14 +267,17 @@ of a link, or partition two hosts so that neither side sees a reset. The proofs 
   the process's own veth. Servers of the test's own (a RabbitMQ cluster, a Postgres on a small disk) are
   forwarded alike.
 - **Faults.** iptables rules in a process's namespace: DROP (a partition without a reset, both ways or one
-  way), the \`statistic\` match (random loss of a share of the packets), and a \`tbf\` token bucket on both
+  way), the \`statistic\` match (random loss of a share of the packets), the TEE target (a copy of a share
+  of the packets a process sends: duplicates), the CLASSIFY target into a slow HTB class (a share of the
+  packets held back and overtaken by the rest: reordering, with jitter), and a \`tbf\` token bucket on both
   ends of a veth (a bandwidth limit, hence queueing delay). Each fault reports the packets its rules
-  dropped or held back, which every proof asserts above zero. Pauses are SIGSTOP; a full disk is a tmpfs
+  dropped, copied or held back, which every proof asserts above zero. Pauses are SIGSTOP; a full disk is a tmpfs
   under the data folder of a Postgres of the test's own; a skewed clock is libfaketime, preloaded into one
   process.
-- **Not made here:** a fixed delay, jitter, duplicated or reordered packets. They need \`netem\`, which this
-  kernel lacks, or a userspace packet queue (NFQUEUE), which is not built. The shaper's delay is queueing
-  delay: it grows with the traffic, as on a congested link.
+- **Not made here:** a fixed delay. It needs \`netem\`, which this kernel lacks, or a userspace packet queue
+  (NFQUEUE), which is not built; the shaper's delay is queueing delay, which grows with the traffic, as on a
+  congested link. Copies and reordering apply to what a process sends: the servers' side of a forwarder
+  is the machine's own network, whose firewall the tests leave alone.
 - **Cleanup.** A lab's names carry its process's PID. The project's global setup removes the namespaces
   and links of dead processes before and after the run, a lab removes its own on \`stop()\` and on its
   process's exit, and a machine that cannot make namespaces (no root, no iptables) is refused with the
@@ -294,7 +297,7 @@ its answers come within the 2 s deadline plus 100 ms, and none lost, doubled or 
 | lift-ride API ↔ RabbitMQ partitioned 20 s | rides whose confirm does not come within 1 s take the fallback write (503 with Retry-After when its bulkhead is full); the client's 5 s heartbeats declare the silent connection dead, long before TCP would | 1,810 rides 201 during the cut, 164 attempts 503; connection declared dead after 13.0-13.5 s; publishing through the broker 1.1-2.5 s after healing | \`broker-partition.test.ts\` |
 | worker ↔ Postgres partitioned 35 s, mid-batch | the worker holds its batch and stops acking; rides keep being accepted into the queue; the statement it gave up on is cancelled and its connection closed, not reused | 10,805 rides 201 during the cut, none written; writing again 0.6-1.1 s after healing; the worker's backends equal its pool's connections (1 = 1), none left from before the cut | \`worker-postgres-partition.test.ts\` |
 | gateway ↔ services: 30 % loss, then a 1 Mbit/s link, then 40 % loss of the answers only (15 s each) | TCP retransmits; a call that runs out of its deadline is answered 503; retries stay within the retry budget (10 + 10 % of first calls) | medians 76 / 173 / 6 ms by phase, worst 1,954 ms; 2-5 retries of about 8,800 first calls, none refused; healthy 8-40 ms after healing | \`gateway-links.test.ts\` |
-| 15 % loss each way on 11 links (every process to its dependencies) for a whole run | slower, and some attempts 503, retried by the client | 3,100 rides, 35 attempts 503, worst 1,964 ms; healthy 3-22 ms after healing | \`lossy-pipeline.test.ts\` |
+| on 11 links (every process to its dependencies) for a whole run: 15 % loss each way, 5 % of what each process sends duplicated and 10 % reordered | TCP drops the copies and puts segments back in order; slower, and some attempts 503, retried by the client | 3,100 rides, 17-35 attempts 503, worst 1,855-1,964 ms; 639 packets copied and 1,771 reordered in one run; healthy 3-22 ms after healing | \`lossy-pipeline.test.ts\` |
 | gateway ↔ Redis partitioned 12 s while keyed POSTs flow | keyed POSTs run without the gateway's record and are deduplicated by the services' own key (Keyed POSTs above); the Redis breaker opens | 1,518 requests without the record, all 201 within 323 ms; 189 profiles sent twice at once, 189 rows; records kept again 0.8-3.0 s after healing; every key replays after healing | \`redis-partition.test.ts\` |
 | one of three workers SIGSTOPped 70 s | the broker closes its connection after missed heartbeats and gives its deliveries to the other workers; the resumed worker's stale batch commits nothing twice | 250 deliveries redelivered 13.9 s in; new deliveries 0.3-0.6 s after SIGCONT | \`worker-pause.test.ts\` |
 | worker SIGKILLed during a Postgres partition | the restarted worker holds the redelivered batch until Postgres answers | 1,620 rides pending at the kill, each in Postgres once; writing 0.9 s after healing | \`worker-postgres-partition.test.ts\` |

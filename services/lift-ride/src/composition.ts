@@ -154,6 +154,7 @@ export async function composeApi(config: LiftRideConfig, log: Logger, lifecycle:
       fallback,
       fallbackEnabled: config.PUBLISH_FALLBACK,
       publishTimeoutMs: config.PUBLISH_TIMEOUT_MS,
+      fallbackMs: liftRideDependencies.fallback.timeoutMs,
       group: {
         maxRides: config.PUBLISH_MAX_RIDES,
         maxBytes: config.PUBLISH_MAX_BYTES,

@@ -47,6 +47,7 @@ function acceptWith(publisher: Publisher, overrides: Partial<AcceptDeps> = {}) {
     },
     fallbackEnabled: true,
     publishTimeoutMs: 1_000,
+    fallbackMs: liftRideDependencies.fallback.timeoutMs,
     group: { maxRides: 100, maxBytes: 65_536, maxInFlight: 1 },
     log: createLogger({ service: 'test', level: 'silent' }),
     metrics: { rides: (outcome, n) => (counted[outcome] += n), confirmed: () => undefined },
@@ -128,6 +129,35 @@ describe('accepting rides by group commit', () => {
     await tick();
     messages[1]?.confirm();
     await expect(long).resolves.toBe('queued');
+  });
+
+  it('when rides waited for an earlier confirm, then their own confirm wait leaves their oldest ride time for the fallback write', async () => {
+    const { publisher, messages } = heldPublisher();
+    const { accept } = acceptWith(publisher);
+    const first = accept(ride(1), { budgetMs: 2_000 });
+    const waiting = accept(ride(2), { budgetMs: 2_000 });
+    await tick();
+    // A silent broker holds the first message most of its confirm timeout.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    messages[0]?.confirm();
+    await first;
+    await tick();
+    // 2 s of budget, 0.6 s spent waiting: 1.4 s left, of which the fallback write may need 0.9 s.
+    const confirmWait = messages[1]?.options.timeoutMs ?? 0;
+    expect(confirmWait).toBeGreaterThan(400);
+    expect(confirmWait).toBeLessThanOrEqual(500);
+    messages[1]?.confirm(new PublishFailed('timeout'));
+    await expect(waiting).resolves.toBe('written');
+  });
+
+  it('when rides have their whole budget, then they wait the whole publish timeout for a confirm', async () => {
+    const { publisher, messages } = heldPublisher();
+    const { accept } = acceptWith(publisher);
+    const answer = accept(ride(1), { budgetMs: 5_000 });
+    await tick();
+    expect(messages[0]?.options.timeoutMs).toBe(1_000);
+    messages[0]?.confirm();
+    await answer;
   });
 
   it('when a budget is too short for any publish, then the ride is refused at once and nothing is sent', async () => {

@@ -26,6 +26,11 @@ export interface AcceptDeps {
   fallback: Breaker;
   fallbackEnabled: boolean;
   publishTimeoutMs: number;
+  /**
+   * The time a fallback write may take (its breaker's timeout): a message's confirm wait leaves it to its
+   * oldest ride. 0: none is left.
+   */
+  fallbackMs?: number;
   /** Group commit: rides per message and bytes per message at most, messages awaiting a confirm at most. */
   group: { maxRides: number; maxBytes: number; maxInFlight: number };
   log: Logger;
@@ -53,6 +58,8 @@ export const RIDES_HEADER = 'skico-rides';
 
 /** Below this, no publish finishes: the ride is refused at once rather than queued for nothing. */
 const MIN_BUDGET_MS = 10;
+/** The shortest confirm wait: a broker under load confirms within tens of ms. */
+const MIN_CONFIRM_MS = 50;
 
 /**
  * An upper bound of a ride's bytes in a message: every field at its widest, plus its request id. A bound
@@ -117,6 +124,14 @@ async function sendRides(
 ): Promise<'queued' | 'written'> {
   const started = Date.now();
   const budgetMs = Math.max(...members.map((m) => m.deadline)) - started;
+  // A ride may have waited for earlier messages' confirms (a whole PUBLISH_TIMEOUT_MS when the broker went
+  // silent): the confirm wait of its own message then leaves it the time of a fallback write, so that the
+  // broker's silence costs it the fallback and not its deadline (a 504, which the gateway counts against the
+  // whole service). With the whole budget ahead, the wait is the publish timeout.
+  const oldestLeft = Math.min(...members.map((m) => m.deadline)) - started;
+  const confirmMs = deps.fallbackEnabled
+    ? Math.max(MIN_CONFIRM_MS, Math.min(deps.publishTimeoutMs, oldestLeft - (deps.fallbackMs ?? 0)))
+    : deps.publishTimeoutMs;
   const rides = members.map((m) => m.ride);
   const single = rides.length === 1 ? rides[0] : undefined;
   try {
@@ -129,12 +144,12 @@ async function sendRides(
             [RIDES_HEADER]: rides.length,
             ...(single?.requestId ? { 'x-request-id': single.requestId } : undefined),
           },
-          timeoutMs: deps.publishTimeoutMs,
+          timeoutMs: confirmMs,
           carrying,
         }),
       // When the callers' budget is the shorter, the breaker ends the publish at it (its timeout is then the
       // callers', not the broker's); otherwise the publisher's own timeout comes first.
-      { timeoutMs: deps.publishTimeoutMs + 50, budgetMs },
+      { timeoutMs: confirmMs + 50, budgetMs },
     );
     deps.metrics?.confirmed(rides.length, (Date.now() - started) / 1000);
     deps.metrics?.rides('confirmed', rides.length);

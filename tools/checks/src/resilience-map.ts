@@ -211,7 +211,9 @@ the work in Postgres, not only the waiting callers.
   message that reaches no queue (a binding or queue deleted) comes back and fails like a nack. A message
   that is not confirmed (nack, return, timeout, closed channel) sends all of its rides to the fallback, in
   one write behind the fallback bulkhead, or to 503 with Retry-After: never 201. Each ride waits at most its
-  own request's budget (504 past it), whatever its neighbours allow. A SIGKILL of the API loses only
+  own request's budget (504 past it), whatever its neighbours allow, and a message's confirm wait leaves its
+  oldest ride the fallback's ${liftRideDependencies.fallback.timeoutMs} ms: a ride that waited for an earlier message's confirm still has time
+  for the direct write when the broker stays silent. A SIGKILL of the API loses only
   unanswered rides: \`services/lift-ride/test/api-crash.e2e.test.ts\`.
 - AMQP connections turn Nagle's algorithm off (amqplib leaves it on): with a few messages in flight, a
   large publish otherwise waits for the broker's delayed ACK (46 ms at the median for 20 KB, against 0.6 ms).
@@ -294,7 +296,7 @@ its answers come within the 2 s deadline plus 100 ms, and none lost, doubled or 
 
 | fault | what the system does | figures | proof |
 | --- | --- | --- | --- |
-| lift-ride API ↔ RabbitMQ partitioned 20 s | rides whose confirm does not come within 1 s take the fallback write (503 with Retry-After when its bulkhead is full); the client's 5 s heartbeats declare the silent connection dead, long before TCP would | 1,810 rides 201 during the cut, 164 attempts 503; connection declared dead after 13.0-13.5 s; publishing through the broker 1.1-2.5 s after healing | \`broker-partition.test.ts\` |
+| lift-ride API ↔ RabbitMQ partitioned 20 s | rides whose confirm does not come in time take the fallback write; the client's 5 s heartbeats declare the silent connection dead, long before TCP would | every attempt 201 (2,738 during the cut), slowest 1,064 ms; connection declared dead after 13.0-13.5 s; publishing through the broker 1.1-2.6 s after healing | \`broker-partition.test.ts\` |
 | worker ↔ Postgres partitioned 35 s, mid-batch | the worker holds its batch and stops acking; rides keep being accepted into the queue; the statement it gave up on is cancelled and its connection closed, not reused | 10,805 rides 201 during the cut, none written; writing again 0.6-1.1 s after healing; the worker's backends equal its pool's connections (1 = 1), none left from before the cut | \`worker-postgres-partition.test.ts\` |
 | gateway ↔ services: 30 % loss, then a 1 Mbit/s link, then 40 % loss of the answers only (15 s each) | TCP retransmits; a call that runs out of its deadline is answered 503; retries stay within the retry budget (10 + 10 % of first calls) | medians 76 / 173 / 6 ms by phase, worst 1,954 ms; 2-5 retries of about 8,800 first calls, none refused; healthy 8-40 ms after healing | \`gateway-links.test.ts\` |
 | on 11 links (every process to its dependencies) for a whole run: 15 % loss each way, 5 % of what each process sends duplicated and 10 % reordered | TCP drops the copies and puts segments back in order; slower, and some attempts 503, retried by the client | 3,100 rides, 17-35 attempts 503, worst 1,855-1,964 ms; 639 packets copied and 1,771 reordered in one run; healthy 3-22 ms after healing | \`lossy-pipeline.test.ts\` |
@@ -306,6 +308,11 @@ its answers come within the 2 s deadline plus 100 ms, and none lost, doubled or 
 | gateways 5 min ahead and behind (libfaketime) | rate-limit windows and token times follow Redis's clock (\`TIME\`, read every 10 s), with a 5 s leeway; Idempotency-Key records use relative TTLs | one client over three gateways: 327 of a budget of 300 (sync error up to 122); tokens judged alike everywhere; records kept 86,400 s; a clock stepped by 10 min judged right again 8.3-8.7 s later | \`services/gateway/test/net-faults/clock-skew.test.ts\` |
 
 Defects these proofs found, each fixed:
+
+- With the API partitioned from RabbitMQ, rides that had waited for a silent broker's earlier confirm then
+  waited a whole publish timeout for their own, ran out of their budget, and the gateway's timeouts opened
+  its breaker on the whole lift-ride service: 164-171 attempts per run were answered 503. A message's
+  confirm wait now leaves its oldest ride the fallback's time; every attempt is answered 201.
 
 - ioredis sends again, after a reconnection, the commands that had already timed out: idempotency claims
   landed after the partition and answered their keys 409 for 30 s, and late cache fills and rate-limit

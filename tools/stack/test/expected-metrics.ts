@@ -85,6 +85,20 @@ export const expectedMetrics: ExpectedMetric[] = [
     meaning: 'rides of split messages that went on alone, by outcome retried | rejected (dead-lettered)',
   },
   {
+    name: 'skico_worker_redelivered_total',
+    type: 'counter',
+    labels: ['service'],
+    source: 'lift-ride worker',
+    meaning: 'deliveries the broker had given out before (a lost consumer, channel or connection, or a returned batch)',
+  },
+  {
+    name: 'skico_upstream_calls_total',
+    type: 'counter',
+    labels: ['service', 'upstream', 'kind'],
+    source: 'gateway',
+    meaning: 'calls to each upstream by kind first | retry | refused (a retry the retry budget turned down)',
+  },
+  {
     name: 'skico_worker_batch_size',
     type: 'histogram',
     labels: ['service'],

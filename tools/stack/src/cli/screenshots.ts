@@ -83,7 +83,8 @@ async function screenshotStatus(page: Page, stack: TestStack): Promise<void> {
 async function screenshotDashboard(page: Page, stack: TestStack, scrapedAt: Date): Promise<void> {
   const texts = await Promise.all(
     processes.map(async ({ name }) => {
-      const res = await fetch(`${stack.urlOf(name)}/metrics`);
+      // The gateway serves /metrics on its internal listener only.
+      const res = await fetch(`${stack.opsUrlOf(name)}/metrics`);
       if (!res.ok) throw new Error(`${name}/metrics answered ${res.status}`);
       return res.text();
     }),

@@ -306,7 +306,7 @@ its answers come within the 2 s deadline plus 100 ms, and none lost, doubled or 
 | one of three workers SIGSTOPped 70 s | the broker closes its connection after missed heartbeats and gives its deliveries to the other workers; the resumed worker's stale batch commits nothing twice | 250 deliveries redelivered 13.9 s in; new deliveries 0.3-0.6 s after SIGCONT | \`worker-pause.test.ts\` |
 | worker SIGKILLed during a Postgres partition | the restarted worker holds the redelivered batch until Postgres answers | 1,620 rides pending at the kill, each in Postgres once; writing 0.9 s after healing | \`worker-postgres-partition.test.ts\` |
 | queue leader SIGKILLed during 25 % loss between the API, the worker and all three broker nodes | fallback writes until a new leader confirms; the node rejoins when restarted | new leader in 0.4-2.5 s, rejoined in 10.6-13.7 s; healthy 0.2-1.1 s after the loss ends | \`broker-node-loss.test.ts\` |
-| full disk under the test's own Postgres (256 MB tmpfs) | rides are still answered 201 once confirmed into the queue, and wait there; a direct write that cannot commit is 503, never 201; Postgres 15 PANICs when the WAL cannot grow and stays down until restarted | commits stopped 0.03-1.2 s after the disk filled; with the API cut from the broker, 57 fallbacks refused and none 201; after freeing space and a restart, every ride in Postgres 0.7-2.9 s later | \`full-disk.test.ts\` |
+| full disk under the test's own Postgres (256 MB tmpfs) | rides are still answered 201 once confirmed into the queue, and wait there; a direct write that cannot commit is 503, never 201 (a row that still fits the current WAL segment and a page with room does commit, and only then is 201); Postgres 15 PANICs when the WAL cannot grow and stays down until restarted | commits stopped 0.03-1.2 s after the disk filled; with the API cut from the broker, 57-112 fallbacks refused, 0-4 committed and answered 201; after freeing space and a restart, every ride in Postgres 0.7-2.9 s later | \`full-disk.test.ts\` |
 | gateways 5 min ahead and behind (libfaketime) | rate-limit windows and token times follow Redis's clock (\`TIME\`, read every 10 s), with a 5 s leeway; Idempotency-Key records use relative TTLs | one client over three gateways: 327 of a budget of 300 (sync error up to 122); tokens judged alike everywhere; records kept 86,400 s; a clock stepped by 10 min judged right again 8.3-8.7 s later | \`services/gateway/test/net-faults/clock-skew.test.ts\` |
 
 Defects these proofs found, each fixed:
@@ -315,7 +315,6 @@ Defects these proofs found, each fixed:
   waited a whole publish timeout for their own, ran out of their budget, and the gateway's timeouts opened
   its breaker on the whole lift-ride service: 164-171 attempts per run were answered 503. A message's
   confirm wait now leaves its oldest ride the fallback's time; every attempt is answered 201.
-
 - ioredis sends again, after a reconnection, the commands that had already timed out: idempotency claims
   landed after the partition and answered their keys 409 for 30 s, and late cache fills and rate-limit
   counts would land alike. Redis clients no longer resend (\`autoResendUnfulfilledCommands: false\`).

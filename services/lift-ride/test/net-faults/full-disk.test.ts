@@ -154,6 +154,13 @@ describe("a full disk under the test's own Postgres", () => {
       .attempts()
       .filter((a) => a.startedAt > cutAt + DEADLINE_MS && a.status === 503).length;
     const createdDuringCut = history.attempts().filter((a) => a.startedAt > cutAt + DEADLINE_MS && a.status === 201);
+    // With the broker cut off, a ride whose attempt began after the cut can be answered 201 only by a fallback
+    // write that committed: a full disk stops the writes that must grow a file, and a row that still fits the
+    // current WAL segment and a page with room commits (0 to 4 rides a run). Each such ride is in Postgres.
+    const keysDuringCut = await db.keys();
+    const createdNotCommitted = history
+      .attempts()
+      .filter((a) => a.startedAt >= cutAt && a.status === 201 && !keysDuringCut.has(a.key));
     await cut.heal();
     const healedAt = Date.now();
     const confirmedAtHeal = await publishes('confirmed');
@@ -256,9 +263,8 @@ describe("a full disk under the test's own Postgres", () => {
       // The fallback could not commit, and said so: 503, never a 201 for a ride it did not write.
       expect(dropped).toBeGreaterThan(0);
       expect(publishFailed).toBeGreaterThan(0);
-      expect(fallbackWritten).toBe(0);
       expect(refusedDuringCut).toBeGreaterThan(0);
-      expect(createdDuringCut.map((a) => `${a.key} ${a.latencyMs} ms`)).toEqual([]);
+      expect(createdNotCommitted.map((a) => `${a.key} ${a.latencyMs} ms`)).toEqual([]);
       // Reads: a full disk leaves them to Postgres (it reads fine); with Postgres down, the cache or 503.
       expect(Object.keys(readsFull).filter((s) => s !== '200' && s !== '404')).toEqual([]);
       expect(Object.keys(readsDown).filter((s) => s !== '200' && s !== '404' && s !== '503')).toEqual([]);

@@ -22,9 +22,13 @@ describe('API keys', () => {
     const other = issueApiKey(`${secret}-rotated`, 'acme').key;
     const mac = key.slice(key.lastIndexOf('.') + 1);
     const flipped = `${key.slice(0, -1)}${key.endsWith('A') ? 'B' : 'A'}`;
+    // The same MAC bytes spelled otherwise: the last of 43 base64url characters carries 2 spare bits.
+    const last = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.indexOf(key.at(-1) as string);
+    const respelled = `${key.slice(0, -1)}${'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'[last | 1]}`;
     for (const forged of [
       other,
       flipped,
+      respelled,
       `sk_evil.${keyId.split('.')[1]}.${mac}`,
       `sk_${keyId}`,
       `${key}x`,

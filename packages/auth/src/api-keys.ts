@@ -32,6 +32,9 @@ export function createApiKeyVerifier(secret: string): ApiKeyVerifier {
     const match = keyPattern.exec(key);
     if (!match?.[1] || !match[2]) return undefined;
     const given = Buffer.from(match[2], 'base64url');
+    // Only the issued spelling of a MAC: base64url's last character carries spare bits, and a decoder ignores
+    // them, so four spellings would decode to the same bytes (one key, several strings).
+    if (given.toString('base64url') !== match[2]) return undefined;
     const expected = mac(secret, match[1]);
     return given.length === expected.length && timingSafeEqual(given, expected) ? match[1] : undefined;
   };
